@@ -1,0 +1,3 @@
+"""placeholder"""
+A = "03_classification"
+EXERCISES = []

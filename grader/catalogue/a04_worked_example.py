@@ -1,0 +1,3 @@
+"""placeholder"""
+A = "04_worked_example"
+EXERCISES = []

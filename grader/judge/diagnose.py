@@ -1,0 +1,156 @@
+"""Turn a learner's outcomes on an exercise's cases into a score and a named mistake (SPEC §5).
+
+Order: did it run (missing, not_implemented, error, timeout), is the output well formed
+(wrong_type_or_shape, non_finite), is it right (ok); if not, which known mistake reproduces it
+(the exercise's variants first, then a flipped sign, then a constant factor), else wrong_value.
+"""
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from . import messages
+from .compare import ATOL, RTOL, compare
+
+
+@dataclass(frozen=True)
+class ExerciseInfo:
+    """What judging needs to know of an exercise; it holds no reference code and no case."""
+    name: str
+    assignment: str
+    points: float
+    formula: str
+    source: str
+    rtol: float = RTOL
+    atol: float = ATOL
+    hints: dict = field(default_factory=dict)
+    uses: tuple = ()
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """One case: decoded inputs, the expected output and what each known mistake would return."""
+    inputs: list
+    want: object
+    variants: dict = field(default_factory=dict)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What calling the learner's function on one case gave: a value, an exception or a timeout."""
+    value: object = None
+    error: str | None = None
+    error_message: str = ""
+    timed_out: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    exercise: str
+    score: float
+    max_score: float
+    diagnosis: str
+    message: str
+
+
+def judge(info, cases, outcomes):
+    """Score and diagnose one exercise from its cases and the learner's outcomes, case by case."""
+    code, context = _diagnose(info, cases, outcomes)
+    score = info.points if code == "ok" else 0.0
+    return Result(info.name, score, info.points, code, messages.render(info, code, context))
+
+
+def unavailable(info, code, **context):
+    """A result for a function that could not be called at all (missing, timeout, tampered …)."""
+    return Result(info.name, 0.0, info.points, code, messages.render(info, code, context))
+
+
+def _diagnose(info, cases, outcomes):
+    n = len(cases)
+    for outcome in outcomes:
+        if outcome.timed_out:
+            return "timeout", {}
+        if outcome.error == "NotImplementedError":
+            return "not_implemented", {}
+    for outcome, case in zip(outcomes, cases):
+        if outcome.error:
+            return "error", {"error": outcome.error, "error_message": outcome.error_message,
+                             "case": case.label}
+    mismatches = [compare(o.value, c.want, info.rtol, info.atol) for o, c in zip(outcomes, cases)]
+    wrong = [(m, o, c) for m, o, c in zip(mismatches, outcomes, cases) if m]
+    if not wrong:
+        return "ok", {"n": n}
+    for kind in ("type_or_shape", "non_finite"):
+        for mismatch, _, case in wrong:
+            if mismatch.kind == kind:
+                code = "wrong_type_or_shape" if kind == "type_or_shape" else "non_finite"
+                return code, {"detail": mismatch.detail, "where": mismatch.where, "case": case.label}
+    for code in _variant_codes(cases):
+        if all(code in c.variants and compare(o.value, c.variants[code], info.rtol, info.atol) is None
+               for o, c in zip(outcomes, cases)):
+            return code, {}
+    if all(compare(o.value, _negate(c.want), info.rtol, info.atol) is None for o, c in zip(outcomes, cases)):
+        return "sign_flipped", {}
+    factor = _constant_factor([o.value for o in outcomes], [c.want for c in cases])
+    if factor is not None:
+        return "constant_factor", {"factor": factor}
+    first, _, case = wrong[0]
+    return "wrong_value", {"where": first.where, "case": case.label, "failed": len(wrong), "n": n}
+
+
+def _variant_codes(cases):
+    codes = []
+    for case in cases:
+        codes.extend(code for code in case.variants if code not in codes)
+    return codes
+
+
+def _negate(value):
+    if isinstance(value, dict):
+        return {k: _negate(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_negate(v) for v in value)
+    if isinstance(value, (bool, np.bool_)):
+        return value
+    return -np.asarray(value, dtype=float) if isinstance(value, np.ndarray) else -value
+
+
+def _leaves(value):
+    """All numbers of a nested value, in order, as one float array (None if any is not a number)."""
+    if isinstance(value, dict):
+        parts = [_leaves(value[k]) for k in sorted(value)]
+    elif isinstance(value, (tuple, list)):
+        parts = [_leaves(v) for v in value]
+    elif isinstance(value, (bool, np.bool_)) or value is None:
+        return None
+    else:
+        try:
+            return np.asarray(value, dtype=float).ravel()
+        except (TypeError, ValueError):
+            return None
+    if any(p is None for p in parts):
+        return None
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def _constant_factor(gots, wants):
+    """The k with got = k·want on every case (k ≠ 1, 0, −1), as a short fraction string, or None."""
+    got, want = _leaves(list(gots)), _leaves(list(wants))
+    if got is None or want is None or got.shape != want.shape:
+        return None
+    usable = np.abs(want) > 1e-6
+    if usable.sum() < 2 or np.any(np.abs(got[~usable]) > 1e-6):
+        return None
+    ratios = got[usable] / want[usable]
+    k = float(np.median(ratios))
+    if not np.allclose(ratios, k, rtol=1e-6, atol=0) or abs(k) < 1e-12 or np.isclose(abs(k), 1.0):
+        return None
+    return _format_factor(k)
+
+
+def _format_factor(k):
+    fraction = Fraction(k).limit_denominator(16)
+    if abs(float(fraction) - k) <= 1e-9 * abs(k):
+        return str(fraction)
+    return f"{k:.4g}"

@@ -1,0 +1,20 @@
+"""Test functions that both sides of the trust boundary can build by name.
+
+numeric_derivative and numeric_gradient take a function as input; only its name crosses.
+"""
+import numpy as np
+
+NAMED = {
+    "cubic": lambda x: x ** 3 - 2 * x,
+    "sin_plus_square": lambda x: np.sin(x) + x ** 2,
+    "exp_half": lambda x: np.exp(0.5 * x),
+    "square_plus_x": lambda x: x ** 2 + x,
+    "sum_of_squares": lambda v: float(np.sum(v ** 2)),
+    "weighted_sin": lambda v: float(np.sum(np.sin(v) * np.arange(1, np.size(v) + 1).reshape(np.shape(v)))),
+    "log_cosh": lambda v: float(np.sum(np.log(np.cosh(v)))),
+}
+
+
+def closure(f, args, index):
+    """A no-argument function reading args[index] at call time (the array is shared, not copied)."""
+    return lambda: f(args[index])
