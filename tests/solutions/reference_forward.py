@@ -2,7 +2,10 @@
 
 Written from SPEC §3 and the documents only; nothing here imports `solutions`.
 """
+from decimal import Decimal
+
 import numpy as np
+import pytest
 
 H = 1e-5
 FD_RTOL = 1e-6
@@ -85,6 +88,14 @@ def error_2_2_2_ref(x, t, w, b):
     return 0.5 * (t[0] - f["y1_final"]) ** 2 + 0.5 * (t[1] - f["y2_final"]) ** 2
 
 
+X_004 = np.array([0.05, 0.10])
+T_004 = np.array([0.01, 0.99])
+B_004 = (0.35, 0.60)
+W_004 = {"w1": 0.15, "w2": 0.20, "w3": 0.25, "w4": 0.30,
+         "w5": 0.40, "w6": 0.45, "w7": 0.50, "w8": 0.55}
+LR_004 = 0.5
+
+
 # 05: document 002's XOR network ---------------------------------------------------------------
 
 XOR_X = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
@@ -159,3 +170,17 @@ def rel_err(a, b):
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)), initial=0.0))
+
+
+# printed numbers ------------------------------------------------------------------------------
+
+def printed_tolerance(printed):
+    """Half a unit in the last printed digit, plus float64 round-off for 16-digit prints."""
+    exponent = Decimal(printed).as_tuple().exponent
+    return 0.5 * 10.0 ** exponent + 4 * float(np.spacing(abs(float(printed))))
+
+
+def assert_prints_as(what, got, printed):
+    tol = printed_tolerance(printed)
+    assert float(got) == pytest.approx(float(printed), rel=0, abs=tol), (
+        f"{what}: got {float(got)!r}, document prints {printed} (tolerance {tol:.1e})")

@@ -1,0 +1,59 @@
+"""The learner's self-check: run a function on the public cases and say what is wrong.
+
+Shipped next to each student notebook as the package `backprop_selfcheck`, with the file
+public_cases.json beside this module (the documents' worked cases and a few random states, with
+their expected outputs). It holds no reference implementation and no hidden case.
+"""
+import json
+from functools import cache
+from pathlib import Path
+
+from . import wire
+from .diagnose import CaseRecord, ExerciseInfo, judge, unavailable
+from .run import call
+
+DATA = Path(__file__).with_name("public_cases.json")
+
+
+@cache
+def _bundle():
+    return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+def _exercise(name):
+    entry = _bundle()[name]
+    info = entry["info"]
+    info = ExerciseInfo(**{**info, "uses": tuple(info["uses"])})
+    cases = [CaseRecord(**wire.decode(case)) for case in entry["cases"]]
+    return info, cases
+
+
+def result(name, function):
+    """The Result of function on the public cases of exercise `name`."""
+    info, cases = _exercise(name)
+    if not callable(function):
+        return unavailable(info, "missing")
+    return judge(info, cases, [call(function, case.inputs) for case in cases])
+
+
+def check(name, function):
+    """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails."""
+    outcome = result(name, function)
+    info, _ = _exercise(name)
+    if outcome.diagnosis == "ok":
+        print(f"✔ {name}: {outcome.message} ({outcome.max_score:g} point(s) when graded; "
+              f"the grader also tries hidden cases)")
+        return outcome
+    raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
+
+
+def check_all(namespace):
+    """A table of every exercise in this notebook: pass namespace=globals()."""
+    rows = [result(name, namespace.get(name)) for name in _bundle()]
+    width = max(len(r.exercise) for r in rows)
+    for r in rows:
+        mark = "✔" if r.diagnosis == "ok" else "✘"
+        print(f"{mark} {r.exercise:<{width}}  {r.diagnosis:<24} {r.message if r.diagnosis != 'ok' else ''}")
+    passed = sum(r.diagnosis == "ok" for r in rows)
+    print(f"{passed} of {len(rows)} exercises pass their public cases.")
+    return rows

@@ -1,0 +1,10 @@
+"""What the source notebooks' hidden tests call: the full check against the reference."""
+from .check import check
+
+
+def full_check(name, function):
+    """Run every case of exercise `name`; raise AssertionError with the diagnosis unless it passes."""
+    outcome = check(name, function)
+    if outcome.diagnosis != "ok":
+        raise AssertionError(f"{name} [{outcome.diagnosis}]: {outcome.message}")
+    return outcome

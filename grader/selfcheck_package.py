@@ -1,0 +1,22 @@
+"""Write the self-check package that sits next to a notebook: grader/judge plus its public cases."""
+import json
+import shutil
+from pathlib import Path
+
+from . import judge
+from .check import public_cases
+
+PACKAGE = "backprop_selfcheck"
+
+
+def write_selfcheck(directory, assignment):
+    """Create directory/backprop_selfcheck/ (judge modules and public_cases.json); return its path."""
+    target = Path(directory) / PACKAGE
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for module in sorted(Path(judge.__file__).parent.glob("*.py")):
+        shutil.copyfile(module, target / module.name)
+    data = json.dumps(public_cases(assignment), indent=1, ensure_ascii=False)
+    (target / "public_cases.json").write_text(data + "\n", encoding="utf-8")
+    return target
