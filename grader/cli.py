@@ -1,0 +1,56 @@
+"""backprop-course: a thin command line over the Python API, one module per command."""
+import argparse
+import sys
+
+EXAMPLES = """examples:
+  backprop-course release --course ~/course
+  backprop-course grade --course ~/course --assignment 02_regression --jobs 2
+  backprop-course demo
+"""
+
+
+class CommandError(Exception):
+    """An operator error: printed as one line, exit status 2."""
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="backprop-course", description=__doc__, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="build or update an nbgrader course directory",
+                                  epilog="example:\n  backprop-course release --course ~/course",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    release.add_argument("--course", required=True, help="the nbgrader course directory (created if absent)")
+    release.add_argument("--assignment", action="append", help="release only this assignment (repeatable)")
+
+    grade = commands.add_parser("grade", help="grade DIR/submitted/<student>/<assignment>/*.ipynb",
+                                epilog="example:\n  backprop-course grade --course ~/course --jobs 2",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    grade.add_argument("--course", required=True, help="the course directory made by release")
+    grade.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+
+    commands.add_parser("demo", help="release and grade the bundled sample class in a temporary directory",
+                        epilog="example:\n  backprop-course demo",
+                        formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "release":
+            from .release import release
+            release(args.course, args.assignment)
+        elif args.command == "grade":
+            from .grade import grade
+            grade(args.course, args.assignment, jobs=args.jobs, force=args.force)
+        elif args.command == "demo":
+            from .demo import demo
+            demo()
+    except CommandError as exc:
+        print(f"backprop-course {args.command}: {exc}", file=sys.stderr)
+        return 2
+    return 0
