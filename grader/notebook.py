@@ -3,8 +3,10 @@ from .check import check
 
 
 def full_check(name, function):
-    """Run every case of exercise `name`; raise AssertionError with the diagnosis unless it passes."""
+    """Run every case of exercise `name`; raise AssertionError with the diagnosis unless it passes.
+
+    Returns None: nbgrader would read a number shown by a test cell as its score.
+    """
     outcome = check(name, function)
     if outcome.diagnosis != "ok":
         raise AssertionError(f"{name} [{outcome.diagnosis}]: {outcome.message}")
-    return outcome

@@ -37,13 +37,16 @@ def result(name, function):
 
 
 def check(name, function):
-    """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails."""
+    """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails.
+
+    Returns None: nbgrader would read a number shown by a test cell as its score.
+    """
     outcome = result(name, function)
     info, _ = _exercise(name)
     if outcome.diagnosis == "ok":
         print(f"✔ {name}: {outcome.message} ({outcome.max_score:g} point(s) when graded; "
               f"the grader also tries hidden cases)")
-        return outcome
+        return
     raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
 
 

@@ -36,6 +36,7 @@ def test(name, points):
     """The graded, locked test cell of `name`: public self-check, then the hidden full check."""
     code = (f'check("{name}", {name})\n'
             "### BEGIN HIDDEN TESTS\n"
+            "from grader.notebook import full_check\n"
             f'full_check("{name}", {name})\n'
             "### END HIDDEN TESTS")
     return nbf.new_code_cell(code, metadata=_nbgrader(f"test_{name}", grade=True, locked=True,
@@ -51,7 +52,4 @@ IMPORTS = """
 import numpy as np
 import matplotlib.pyplot as plt
 from backprop_selfcheck import check, check_all
-### BEGIN HIDDEN TESTS
-from grader.notebook import full_check
-### END HIDDEN TESTS
 """
