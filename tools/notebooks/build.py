@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path[:0] = [str(Path(__file__).parent), str(ROOT)]
 
 ASSIGNMENTS = ("01_derivatives", "02_regression", "03_classification", "04_worked_example",
                "05_training", "06_vectorized")

@@ -5,6 +5,8 @@ of these; tools/notebooks/build.py writes exercises/<a>/<a>.ipynb from it.
 """
 import nbformat.v4 as nbf
 
+from grader.catalogue import EXERCISES
+
 
 def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None):
     meta = {"grade": grade, "solution": solution, "locked": locked, "grade_id": grade_id,
@@ -32,8 +34,12 @@ def solution(name, code):
     return nbf.new_code_cell(code.strip("\n"), metadata=_nbgrader(f"{name}_solution", solution=True))
 
 
-def test(name, points):
-    """The graded, locked test cell of `name`: public self-check, then the hidden full check."""
+def test(name):
+    """The graded, locked test cell of `name`: public self-check, then the hidden full check.
+
+    Its points are the catalogue's, so the notebook and the batch grader cannot disagree.
+    """
+    points = EXERCISES[name].info.points
     code = (f'check("{name}", {name})\n'
             "### BEGIN HIDDEN TESTS\n"
             "from grader.notebook import full_check\n"
