@@ -18,10 +18,6 @@ def sigma(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def logit(p):
-    return np.log(p) - np.log1p(-p)
-
-
 def bce(y, y_hat):
     return -y * np.log(y_hat) - (1.0 - y) * np.log(1.0 - y_hat)
 

@@ -110,7 +110,8 @@ def test_dL_dyhat_matches_fd_of_squared_error(seed):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("name,key,idx,args", REGRESSION_SINGLE, ids=[r[0] for r in REGRESSION_SINGLE])
+@pytest.mark.parametrize("name,key,idx,args", REGRESSION_SINGLE,
+                         ids=[r[0] for r in REGRESSION_SINGLE])
 def test_regression_single_derivative_matches_fd(name, key, idx, args, seed):
     x, y, params, s = regression_state(seed)
     numeric = fd_param_dict(lambda p: regression_loss_ref(x, y, p), params)[key]
@@ -297,8 +298,9 @@ def test_mlp_backward_matches_fd_of_mse_batch(kinds, seed):
     shape = f"sizes {[W.shape for W, _ in params]}, activations {activations}, n {len(X)}"
     Y_hat, cache = S.mlp_forward(X, params, activations)
     Y_ref, _ = mlp_forward_ref(X, params, activations)
-    np.testing.assert_allclose(Y_hat, Y_ref, rtol=1e-12, atol=1e-12,
-                               err_msg=f"mlp_forward disagrees with the independent forward ({shape})")
+    np.testing.assert_allclose(
+        Y_hat, Y_ref, rtol=1e-12, atol=1e-12,
+        err_msg=f"mlp_forward disagrees with the independent forward ({shape})")
     grads = S.mlp_backward(S.dmse_batch(Y, Y_hat), cache, params, activations)
     assert len(grads) == len(params), f"mlp_backward gave {len(grads)} layers, want {len(params)}"
     for layer, ((dW, db), (fd_W, fd_b)) in enumerate(zip(grads, fd_grads)):

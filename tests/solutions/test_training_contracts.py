@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import solutions as S
-from reference_forward import (B_004, T_004, W_004, X_004, XOR_X, XOR_Y, bce,
-                               batch_regression_loss_ref, error_2_2_2_ref, fd_param_dict,
-                               forward_classification_ref, forward_regression_ref, xor_loss_ref)
+from reference_forward import (B_004, T_004, W_004, X_004, batch_regression_loss_ref,
+                               classification_loss_ref, error_2_2_2_ref, fd_param_dict,
+                               regression_loss_ref, xor_loss_ref)
 
 
 def assert_tree(check, got, want, path="result"):
@@ -75,6 +75,7 @@ TRAINERS = {
     "train_xor": lambda: (S.train_xor, (xor_params(), 1.0, 50)),
     "gradient_descent_1d": lambda: (S.gradient_descent_1d, (2.0, 0.1, 30)),
 }
+# position of the seed argument
 SEEDED = {"train_regression": 5, "train_classification": 5, "train_minibatch": 6,
           "train_stochastic": 5}
 
@@ -120,19 +121,11 @@ def manual_row_by_row(X, Y, params, lr, epochs, seed, loss, gradients):
     return params, np.array(epoch_losses)
 
 
-def regression_loss(x, y, params):
-    return (y - forward_regression_ref(x, params)[2]) ** 2
-
-
-def classification_loss(x, y, params):
-    return bce(y, forward_classification_ref(x, params)[2])
-
-
 @pytest.mark.parametrize("epochs", [1, 3])
 def test_train_regression_is_n_random_row_steps_per_epoch_from_one_rng(epochs):
     X, Y, params = regression_data()
     got = S.train_regression(X, Y, params, 0.05, epochs, 11)
-    want = manual_row_by_row(X, Y, params, 0.05, epochs, 11, regression_loss,
+    want = manual_row_by_row(X, Y, params, 0.05, epochs, 11, regression_loss_ref,
                              S.gradients_regression)
     assert_close(got, want, "train_regression (params, epoch_losses)")
 
@@ -141,7 +134,7 @@ def test_train_regression_is_n_random_row_steps_per_epoch_from_one_rng(epochs):
 def test_train_classification_is_n_random_row_steps_per_epoch_from_one_rng(epochs):
     X, Y, params = classification_data()
     got = S.train_classification(X, Y, params, 0.5, epochs, 11)
-    want = manual_row_by_row(X, Y, params, 0.5, epochs, 11, classification_loss,
+    want = manual_row_by_row(X, Y, params, 0.5, epochs, 11, classification_loss_ref,
                              S.gradients_classification)
     assert_close(got, want, "train_classification (params, epoch_losses)")
 
@@ -149,7 +142,7 @@ def test_train_classification_is_n_random_row_steps_per_epoch_from_one_rng(epoch
 def test_train_regression_one_step_uses_the_fd_gradient_of_the_picked_row():
     X, Y, params = regression_data(n=1)
     got, _ = S.train_regression(X, Y, params, 0.05, 1, 3)
-    fd = fd_param_dict(lambda p: regression_loss(X[0], Y[0], p), params)
+    fd = fd_param_dict(lambda p: regression_loss_ref(X[0], Y[0], p), params)
     assert_close(got, updated(params, fd, 0.05), "train_regression after one step",
                  rtol=1e-8, atol=1e-10)
 
@@ -214,7 +207,8 @@ def test_train_2_2_2_one_step_is_the_fd_gradient_step_with_biases_fixed():
     w1, errors = S.train_2_2_2(X_004, T_004, w0, B_004, 0.5, 1)
     fd = fd_param_dict(lambda w: error_2_2_2_ref(X_004, T_004, w, B_004), w0)
     assert_close(w1, updated(w0, fd, 0.5), "train_2_2_2 after one step", rtol=1e-8, atol=1e-10)
-    assert_close(errors, [error_2_2_2_ref(X_004, T_004, w0, B_004)], "errors (E before step 0)")
+    assert_close(errors, np.array([error_2_2_2_ref(X_004, T_004, w0, B_004)]),
+                 "errors (E before step 0)")
 
 
 def test_train_2_2_2_errors_k_is_the_error_before_step_k():
@@ -245,14 +239,6 @@ def test_train_xor_is_full_batch_descent_on_the_sum_of_squares():
         f"nor after it {after}")
 
 
-def test_train_xor_rows_and_targets_are_the_documents():
-    np.testing.assert_array_equal(XOR_X, [[0, 0], [1, 1], [1, 0], [0, 1]])
-    np.testing.assert_array_equal(XOR_Y, [[0], [0], [1], [1]])
-    p0 = xor_params(4)
-    _, losses = S.train_xor(copy.deepcopy(p0), lr=1.0, steps=1)
-    assert losses[0] == pytest.approx(xor_loss_ref(p0), rel=1e-12) or losses[0] < xor_loss_ref(p0)
-
-
 @pytest.mark.parametrize("seed", range(3))
 def test_train_xor_loss_decreases_over_500_steps(seed):
     p0 = xor_params(seed)
@@ -262,5 +248,6 @@ def test_train_xor_loss_decreases_over_500_steps(seed):
     for key in p0:
         assert np.shape(params[key]) == np.shape(p0[key]), f"{key} shape {np.shape(params[key])}"
     start, end = xor_loss_ref(p0), xor_loss_ref(params)
-    assert end < losses[0] <= start + 1e-12 and end < 0.9 * start, (
-        f"XOR sum of squares went {start} -> {end} (losses[0] {losses[0]}, losses[-1] {losses[-1]})")
+    assert losses[-1] < losses[0] and end < 0.5 * start, (
+        f"XOR sum of squares went {start} -> {end} "
+        f"(losses[0] {losses[0]}, losses[-1] {losses[-1]})")

@@ -1,0 +1,3 @@
+def dL_dyhat(y, y_hat):
+    """∂L/∂ŷ"""
+    return 2 * (y - y_hat)
