@@ -71,7 +71,11 @@ def _compare_numbers(got, want, rtol, atol, where):
     if bad_finite.any():
         return Mismatch("non_finite", where + _index(bad_finite, want_arr.ndim), "NaN or infinity where a finite number is due")
     with np.errstate(invalid="ignore"):
-        wrong = ~(np.abs(got_arr - want_arr) <= atol + rtol * np.abs(want_arr)) & ~(got_arr == want_arr)
+        close = np.abs(got_arr - want_arr) <= atol + rtol * np.abs(want_arr)
+        # where the expected entry is itself NaN or ±inf only the same value will do (an infinite
+        # tolerance would otherwise accept anything)
+        same = (got_arr == want_arr) | (np.isnan(got_arr) & np.isnan(want_arr))
+        wrong = ~np.where(np.isfinite(want_arr), close | same, same)
     if wrong.any():
         return Mismatch("value", where + _index(wrong, want_arr.ndim), "wrong value")
     return None
@@ -96,6 +100,7 @@ def as_number_array(value):
 
 def _is_numeric_sequence(value):
     return all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+               or isinstance(v, np.ndarray) and v.ndim == 0 and v.dtype.kind in "iuf"  # 0-d = a number
                or isinstance(v, (list, tuple)) and _is_numeric_sequence(v) for v in value) and len(value) > 0
 
 

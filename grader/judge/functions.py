@@ -12,6 +12,8 @@ NAMED = {
     "sum_of_squares": lambda v: float(np.sum(v ** 2)),
     "weighted_sin": lambda v: float(np.sum(np.sin(v) * np.arange(1, np.size(v) + 1).reshape(np.shape(v)))),
     "log_cosh": lambda v: float(np.sum(np.log(np.cosh(v)))),
+    # every partial derivative depends on all of v: only such an f shows an x left unrestored
+    "square_of_sum_plus_sin": lambda v: float(np.sum(v) ** 2 + np.sum(np.sin(v))),
 }
 
 

@@ -76,6 +76,8 @@ def decode(data):
     if "__float__" in data:
         return float(data["__float__"])
     if "__ndarray__" in data:
+        if data.get("dtype") not in ("bool", "int", "float"):  # never an object or huge string dtype
+            raise ValueError(f"not wire data: array dtype {data.get('dtype')!r}")
         flat = [decode(x) if isinstance(x, dict) else x for x in data["__ndarray__"]]
         return np.array(flat, dtype=data["dtype"]).reshape(data["shape"])
     if "__str__" in data:
