@@ -41,7 +41,6 @@ def public_cases(assignment):
         exercise = catalogue.EXERCISES[name]
         bundle[name] = {
             "info": asdict(exercise.info),
-            "cases": [wire.encode({"inputs": c.inputs, "want": c.want, "variants": c.variants, "label": c.label})
-                      for c in exercise.cases(catalogue.PUBLIC_SEED)[:len(exercise.worked) + 2]],
+            "cases": [wire.encode(asdict(c)) for c in exercise.cases(catalogue.PUBLIC_SEED)[:len(exercise.worked) + 2]],
         }
     return bundle

@@ -51,10 +51,10 @@ class Exercise:
     def cases(self, seed):
         """CaseRecords for one seed: inputs, expected output and mistake outputs, all plain data."""
         records = []
-        for label, arguments in self.inputs(seed):
+        for i, (label, arguments) in enumerate(self.inputs(seed)):
             plain_args = wire.decode(wire.encode(list(arguments)))
             records.append(CaseRecord(plain_args, self.expected(plain_args),
-                                      self.mistakes(plain_args), label))
+                                      self.mistakes(plain_args), label, worked=i < len(self.worked)))
         return records
 
 

@@ -34,6 +34,7 @@ class CaseRecord:
     want: object
     variants: dict = field(default_factory=dict)
     label: str = ""
+    worked: bool = False  # a case from a document (public), not a random state
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import json
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from . import wire
 from .diagnose import CaseRecord, ExerciseInfo, judge, unavailable
 from .run import call
@@ -39,15 +41,36 @@ def result(name, function):
 def check(name, function):
     """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails.
 
+    The documents' worked cases are shown with the learner's own answer beside them.
     Returns None: nbgrader would read a number shown by a test cell as its score.
     """
     outcome = result(name, function)
-    info, _ = _exercise(name)
+    info, cases = _exercise(name)
     if outcome.diagnosis == "ok":
         print(f"✔ {name}: {outcome.message} ({outcome.max_score:g} point(s) when graded; "
               f"the grader also tries hidden cases)")
-        return
-    raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
+    for case in cases if callable(function) else ():
+        if case.worked:
+            answer = call(function, case.inputs)
+            shown = f"{answer.error}" if answer.error else short(answer.value)
+            print(f"  {case.label}\n    yours: {shown}")
+    if outcome.diagnosis != "ok":
+        raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
+
+
+def short(value, width=160):
+    """A one-line rendering of an output, numbers to 9 significant digits."""
+    if isinstance(value, dict):
+        text = "{" + ", ".join(f"{k}: {short(v, width)}" for k, v in value.items()) + "}"
+    elif isinstance(value, (tuple, list)):
+        text = "(" + ", ".join(short(v, width) for v in value) + ")"
+    elif isinstance(value, np.ndarray):
+        text = np.array2string(value, precision=9, separator=", ", max_line_width=10 ** 6, threshold=20)
+    elif isinstance(value, float):
+        text = f"{value:.9g}"
+    else:
+        text = repr(value)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def check_all(namespace):

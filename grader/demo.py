@@ -1,0 +1,62 @@
+"""backprop-course demo: release the course, hand in a small sample class, grade it, show where to look.
+
+The class: "perfect" submits the reference solutions, "struggling" makes the typical mistakes
+(grader/samples/struggling/), "hostile" tries to cheat and to break the grader (grader/samples/hostile/).
+"""
+import csv
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+
+from . import samples
+from .grade import grade
+from .release import release
+from exercises import ASSIGNMENTS
+
+LEARNERS = ("perfect", "struggling", "hostile")
+
+
+def hand_in(course):
+    """Write DIR/submitted/<learner>/<a>/<a>.ipynb for the three sample learners."""
+    course = Path(course)
+    for learner in LEARNERS:
+        overrides = samples.overrides(learner) if learner != "perfect" else {}
+        for a in ASSIGNMENTS:
+            student = nbformat.read(course / "release" / a / f"{a}.ipynb", as_version=4)
+            source = nbformat.read(course / "source" / a / f"{a}.ipynb", as_version=4)
+            target = course / "submitted" / learner / a / f"{a}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(samples.submission(student, source, overrides.get(a)), target)
+
+
+def summary_table(course):
+    """Scores per learner and assignment, read back from DIR/grades.csv."""
+    with open(Path(course) / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    scores = defaultdict(dict)
+    for row in rows:
+        scores[row["student_id"]][row["assignment"]] = (float(row["score"]), float(row["max_score"]))
+    header = f"{'learner':<12}" + "".join(f"{a[:2]:>9}" for a in ASSIGNMENTS) + f"{'total':>11}"
+    lines = [header, "-" * len(header)]
+    for learner in sorted(scores):
+        cells = [scores[learner].get(a, (0.0, 0.0)) for a in ASSIGNMENTS]
+        total, out_of = sum(s for s, _ in cells), sum(m for _, m in cells)
+        lines.append(f"{learner:<12}" + "".join(f"{s:>5g}/{m:<3g}" for s, m in cells) + f"{total:>6g}/{out_of:g}")
+    return "\n".join(lines)
+
+
+def demo(course=None):
+    course = Path(course or tempfile.mkdtemp(prefix="backprop-course-demo-"))
+    print(f"course directory: {course}")
+    release(course)
+    hand_in(course)
+    grade(course)
+    print(summary_table(course))
+    print(f"\nper-exercise scores and diagnoses: {course / 'exercise_scores.csv'}")
+    for path in (course / "report.html", *sorted((course / "feedback").glob("*/*/*.html"))[:3]):
+        if path.exists():
+            print(f"open: {path}")
+    print(f"… and {len(list((course / 'feedback').glob('*/*/*.html')))} feedback pages under {course / 'feedback'}")
+    return course
