@@ -212,9 +212,10 @@ def test_public_cases_are_worked_cases_plus_at_most_two_random_states(public):
         assert len(cases) == n_worked + min(2, exercise.n_random)
         for case, (label, arguments) in zip(cases, exercise.worked):
             assert case["label"] == label and _key(case["inputs"]) == _key(arguments)
+            assert case["worked"] is True
         for i, case in enumerate(cases[n_worked:]):
-            assert case["label"] == f"random state {i + 1}"
-        assert set(cases[0]) == {"inputs", "want", "variants", "label"}
+            assert case["label"] == f"random state {i + 1}" and case["worked"] is False
+        assert set(cases[0]) == {"inputs", "want", "variants", "label", "worked"}
 
 
 def test_public_cases_hold_none_of_the_hidden_inputs(public, package_dir):
