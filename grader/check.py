@@ -41,6 +41,6 @@ def public_cases(assignment):
         exercise = catalogue.EXERCISES[name]
         bundle[name] = {
             "info": asdict(exercise.info),
-            "cases": [wire.encode(asdict(c)) for c in exercise.cases(catalogue.PUBLIC_SEED)[:len(exercise.worked) + 2]],
+            "cases": [wire.encode(vars(c)) for c in exercise.cases(catalogue.PUBLIC_SEED)[:len(exercise.worked) + 2]],
         }
     return bundle
