@@ -1,0 +1,295 @@
+"""`backprop-course grade`: grade DIR/submitted/<student>/<a>/*.ipynb and write the reports (SPEC §6).
+
+Stages, one module each: discover (find the notebooks), restore (locked cells from the source,
+tampering), sandbox (run the learner's cells and calls in an isolated worker), judge (score and
+diagnosis on the trusted side), report_files (CSV, feedback, gradebook).
+
+The cases of each exercise are computed once, on the trusted side, with GRADING_SEED; a
+submission costs one worker round trip. After judging, a culprit pass: an exercise that fails
+and calls another exercise that fails — named in its ExerciseInfo.uses or seen calling it in the
+worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
+
+Results are cached in DIR/.backprop-course/grade_cache.json by a digest of the submission, the
+source notebook, the grader's own code and the limits; an unchanged submission is not run again
+unless force=True. The reports always cover every submission present that has been graded.
+Submissions run in parallel (jobs threads, each driving one worker process); the outputs are
+sorted, so they do not depend on jobs.
+"""
+import hashlib
+import json
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from . import catalogue, discover, report_files, restore, sandbox
+from .check import GRADING_SEED
+from .cli import CommandError
+from .judge import wire
+from .judge.diagnose import Result, judge, unavailable
+
+CACHE = Path(".backprop-course") / "grade_cache.json"
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SubmissionGrade:
+    student: str
+    assignment: str
+    results: tuple  # Result per exercise, catalogue order
+    tampering: tuple = ()  # sentences, for the learner
+    notes: tuple = ()  # other remarks (renamed notebook, whole-run timeout …), for the learner
+    seconds: float = 0.0
+    landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
+
+    @property
+    def score(self):
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self):
+        return sum(r.max_score for r in self.results)
+
+
+@dataclass
+class Summary:
+    course: Path
+    grades: list = field(default_factory=list)  # SubmissionGrade, sorted by student and assignment
+    problems: list = field(default_factory=list)  # discover.Problem, sorted
+    graded: int = 0  # submissions run in this call
+    reused: int = 0  # unchanged submissions taken from the cache
+    seconds: float = 0.0
+    landlock: int | None = None  # the Landlock ABI the workers ran under (0: none)
+
+    def text(self):
+        students = len({g.student for g in self.grades})
+        lines = [f"graded {self.graded} submission(s), reused {self.reused} unchanged, "
+                 f"{students} student(s), in {self.seconds:.1f} s"]
+        for g in self.grades:
+            lines.append(f"  {g.student:<20} {g.assignment:<20} {g.score:g} / {g.max_score:g}"
+                         + ("  [tampered]" if g.tampering else ""))
+        if self.problems:
+            lines.append(f"{len(self.problems)} problem(s), see grading_problems.csv:")
+            lines.extend(f"  {p.student} {p.assignment}: {p.problem}" for p in self.problems)
+        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, feedback/ and gradebook.db")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every submission of one assignment shares: source cells, cases and calls."""
+    assignment: str
+    source: restore.Source
+    names: tuple
+    cases: dict  # name -> [CaseRecord]
+    calls: list  # worker calls, wire-encoded inputs
+
+
+def _plan(root, a):
+    path = root / "source" / a / f"{a}.ipynb"
+    if not path.is_file():
+        raise CommandError(f"no source notebook {path}: run `backprop-course release --course {root}` first")
+    try:
+        source = restore.load_source(path)
+    except (restore.Unreadable, OSError) as exc:
+        raise CommandError(f"cannot read the source notebook {path} ({exc}): run release again") from None
+    names = tuple(catalogue.ASSIGNMENTS[a])
+    cases = {n: catalogue.EXERCISES[n].cases(GRADING_SEED) for n in names}
+    calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs)}
+             for n in names for i, c in enumerate(cases[n])]
+    return Plan(a, source, names, cases, calls)
+
+
+def _fingerprint(limits):
+    h = hashlib.sha256(repr((CACHE_VERSION, GRADING_SEED, limits)).encode())
+    here = Path(__file__).parent
+    import solutions
+    files = [*sorted((here / "judge").glob("*.py")), *sorted((here / "catalogue").glob("*.py")),
+             *sorted((here / "sandbox").glob("*.py")), here / "restore.py", here / "grade.py",
+             *sorted(Path(solutions.__file__).parent.glob("*.py"))]
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def _digest(sub, plan, fingerprint):
+    h = hashlib.sha256(fingerprint.encode())
+    h.update(plan.source.path.read_bytes())
+    h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
+    if sub.path is not None:
+        try:
+            h.update(sub.path.read_bytes())
+        except OSError as exc:
+            h.update(repr(exc).encode())
+    return h.hexdigest()
+
+
+def _load_cache(root):
+    try:
+        data = json.loads((root / CACHE).read_text(encoding="utf-8"))
+        return data["entries"] if data.get("version") == CACHE_VERSION else {}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _to_json(g):
+    return {**asdict(g), "results": [asdict(r) for r in g.results]}
+
+
+def _from_json(d):
+    return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
+                           tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"))
+
+
+def _all_with(info_list, diagnosis, message):
+    return tuple(Result(i.name, 0.0, i.points, diagnosis, message) for i in info_list)
+
+
+def grade_submission(sub, plan, limits=sandbox.Limits()):
+    """SubmissionGrade of one discovered submission; never raises for anything in the notebook."""
+    start = time.monotonic()
+    infos = [catalogue.EXERCISES[n].info for n in plan.names]
+    notes = (sub.problem,) if sub.problem else ()
+    if sub.path is None:
+        return SubmissionGrade(sub.student, sub.assignment,
+                               _all_with(infos, "missing", f"Nothing could be graded: {sub.problem}."),
+                               notes=notes, seconds=time.monotonic() - start)
+    try:
+        restored = restore.restore(sub.path, plan.source)
+    except restore.Unreadable as exc:
+        message = str(exc)[0].upper() + str(exc)[1:] + "."
+        return SubmissionGrade(sub.student, sub.assignment, _all_with(infos, "error", message),
+                               notes=notes + (message,), seconds=time.monotonic() - start)
+    except OSError as exc:
+        return SubmissionGrade(sub.student, sub.assignment,
+                               _all_with(infos, "error", f"The notebook could not be read ({exc.strerror})."),
+                               notes=notes, seconds=time.monotonic() - start)
+    run = sandbox.run(restored.cells, plan.calls, limits, trace=plan.names)
+    results = _judge_all(plan, infos, restored, run, limits)
+    results = _culprits(plan, results, run)
+    for i, (error, message) in sorted(run.cell_errors.items()):
+        cell_id = restored.cells[i]["id"] if i < len(restored.cells) else "?"
+        if not str(cell_id).endswith("_solution"):
+            notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
+    if run.killed:
+        notes += (f"Your notebook was stopped after {limits.timeout:g} s; unfinished checks count as timeouts.",)
+    return SubmissionGrade(sub.student, sub.assignment, tuple(results), tuple(restored.tampering), notes,
+                           seconds=time.monotonic() - start, landlock=run.landlock)
+
+
+def _judge_all(plan, infos, restored, run, limits):
+    cell_errors = {restored.cells[i]["id"]: err for i, err in sorted(run.cell_errors.items())
+                   if i < len(restored.cells)}
+    started_calls = any(not o.timed_out for o in run.outcomes.values())
+    results = []
+    for info in infos:
+        name, solution_id = info.name, f"{info.name}_solution"
+        if name in run.missing:
+            if solution_id in cell_errors:
+                error, message = cell_errors[solution_id]
+                if error == "timeout":
+                    results.append(Result(name, 0.0, info.points, "timeout",
+                                          f"The cell defining `{name}` did not finish in {limits.cell_timeout:g} s: "
+                                          "look for a loop at the top level of that cell that never ends."))
+                else:
+                    results.append(Result(name, 0.0, info.points, "error",
+                                          f"The cell defining `{name}` raised {error}: {message}. "
+                                          f"Fix it so that `{name}` is defined."))
+            elif solution_id in restored.missing_solutions:
+                results.append(Result(name, 0.0, info.points, "missing",
+                                      f"The solution cell of `{name}` is not in your notebook (deleted, or its "
+                                      f"metadata changed): write `{name}` in the cell given for it."))
+            else:
+                results.append(unavailable(info, "missing"))
+            continue
+        outcomes = [run.outcomes[(name, i)] for i in range(len(plan.cases[name]))]
+        if run.killed and not started_calls:
+            results.append(Result(name, 0.0, info.points, "timeout",
+                                  f"Your notebook did not finish running in {limits.timeout:g} s, so `{name}` "
+                                  "could not be checked: look for a loop that never ends at the top level of a cell."))
+            continue
+        results.append(judge(info, plan.cases[name], outcomes))
+    return results
+
+
+def _culprits(plan, results, run):
+    """Name the wrong functions a wrong function calls (catalogue uses + calls seen in the worker)."""
+    failing = {r.exercise for r in results if r.diagnosis != "ok"}
+    order = {n: i for i, n in enumerate(plan.names)}
+
+    def callees(name):
+        uses = set(catalogue.EXERCISES[name].info.uses) | run.called.get(name, set())
+        return {n for n in uses if n in failing and n in order and n != name}
+
+    out = []
+    for r in results:
+        wrong = callees(r.exercise) if r.diagnosis not in ("ok", "missing", "not_implemented") else set()
+        if wrong:
+            roots = {n for n in wrong if not callees(n)} or wrong
+            named = sorted(roots, key=order.get)
+            listed = " and ".join(f"`{n}`" for n in named)
+            tail = "which is wrong: fix that first" if len(named) == 1 else "which are wrong: fix those first"
+            r = Result(r.exercise, r.score, r.max_score, r.diagnosis, f"{r.message} It calls {listed}, {tail}.")
+        out.append(r)
+    return out
+
+
+def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=False):
+    """Grade a course directory; return a Summary. CommandError for an unusable command or course."""
+    start = time.monotonic()
+    limits = limits or sandbox.Limits()
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise CommandError("--jobs must be at least 1")
+    root = discover.course_dir(course)
+    chosen = discover.chosen_assignments(assignments)
+    if not (root / "submitted").is_dir():
+        raise CommandError(f"{root} has no submitted/ folder: put the notebooks in "
+                           f"{root}/submitted/<student>/<assignment>/<assignment>.ipynb (nbgrader's layout)")
+    everything, problems = discover.find(root, list(catalogue.ASSIGNMENTS))
+    subs = [s for s in everything if s.assignment in chosen]
+    needed = sorted({s.assignment for s in subs}, key=list(catalogue.ASSIGNMENTS).index)
+    plans = {a: _plan(root, a) for a in needed}
+    report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
+
+    cache = _load_cache(root)
+    fingerprint = _fingerprint(limits)
+    todo, reused = [], 0
+    for sub in subs:
+        key = f"{sub.student}/{sub.assignment}"
+        digest = _digest(sub, plans[sub.assignment], fingerprint)
+        if not force and cache.get(key, {}).get("digest") == digest:
+            reused += 1
+        else:
+            todo.append((key, digest, sub))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        fresh = list(pool.map(lambda t: grade_submission(t[2], plans[t[2].assignment], limits), todo))
+    for (key, digest, _), g in zip(todo, fresh):
+        cache[key] = {"digest": digest, "grade": _to_json(g)}
+
+    present = {f"{s.student}/{s.assignment}" for s in everything}
+    cache = {k: v for k, v in cache.items() if k in present}
+    grades = sorted((_from_json(v["grade"]) for v in cache.values()), key=lambda g: (g.student, g.assignment))
+    for g in grades:
+        problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
+        if g.tampering:
+            problems.append(discover.Problem(g.student, g.assignment, "tampered: " + " ".join(g.tampering)))
+    problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
+
+    report_files.atomic_write(root / CACHE, json.dumps({"version": CACHE_VERSION, "entries": cache}, indent=0))
+    if grades:
+        graded_assignments = sorted({g.assignment for g in grades})
+        report_files.check_gradebook(root, graded_assignments, catalogue.ASSIGNMENTS)
+        report_files.write_gradebook(root, grades)
+    report_files.write_csvs(root, grades, problems)
+    report_files.write_feedback(root, grades)
+    summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
+                      landlock=min((g.landlock for g in fresh if g.landlock is not None), default=None))
+    if not quiet:
+        print(summary.text())
+        if summary.landlock == 0:
+            print("warning: this kernel offers no Landlock, so learner code could read files the grading user "
+                  "can read; grade as an unprivileged user, or in a container", file=sys.stderr)
+    return summary

@@ -1,0 +1,182 @@
+"""The grade command's outputs (SPEC §6): CSV files, per-student HTML feedback and the gradebook.
+
+Every file is written atomically (a temporary file in the same folder, then os.replace), so an
+interrupted run leaves the previous version, never half a file. The gradebook is nbgrader's own
+database, written through nbgrader's ORM in one transaction: per graded submission the student,
+the submission mirrored from the released assignment, and each test cell's auto_score
+(grade_id "test_<name>"), so `nbgrader export` and the formgrader show the same totals as
+grades.csv.
+
+Tampering (a changed, deleted or duplicated locked cell) does not change any score: the submission
+was graded with the original cells. It shows as a note at the end of the message of each of that
+submission's rows in exercise_scores.csv, starting with "[tampered]", in a banner of the
+feedback page, and as a row of grading_problems.csv.
+"""
+import csv
+import html
+import io
+import os
+import tempfile
+from pathlib import Path
+
+from .cli import CommandError
+
+TAMPER_TAG = "[tampered]"
+
+
+def atomic_write(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _csv(header, rows):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _number(x):
+    return f"{x:g}"
+
+
+def exercise_message(result, grade):
+    if not grade.tampering:
+        return result.message
+    return f"{result.message} {TAMPER_TAG} {' '.join(grade.tampering)}"
+
+
+def write_csvs(root, grades, problems):
+    """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted)."""
+    atomic_write(root / "grades.csv", _csv(
+        ["student_id", "assignment", "score", "max_score"],
+        [[g.student, g.assignment, _number(g.score), _number(g.max_score)] for g in grades]))
+    atomic_write(root / "exercise_scores.csv", _csv(
+        ["student_id", "assignment", "exercise", "score", "max_score", "diagnosis", "message"],
+        [[g.student, g.assignment, r.exercise, _number(r.score), _number(r.max_score), r.diagnosis,
+          exercise_message(r, g)] for g in grades for r in g.results]))
+    atomic_write(root / "grading_problems.csv", _csv(
+        ["student_id", "assignment", "problem"], [[p.student, p.assignment, p.problem] for p in problems]))
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;
+vertical-align:top}.ok{color:#17692e}.bad{color:#a3001b}.note{background:#fff4ce;padding:.6em;
+border-left:4px solid #e0a800;margin:1em 0}code{background:#f3f3f3;padding:0 .2em}
+"""
+
+
+def feedback_html(grade):
+    e = html.escape
+    rows = []
+    for r in grade.results:
+        cls = "ok" if r.diagnosis == "ok" else "bad"
+        rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{_number(r.score)} / {_number(r.max_score)}</td>"
+                    f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}</td></tr>")
+    notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes)
+    if grade.tampering:
+        notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "
+                  "cells, and your scores are not affected. " + e(" ".join(grade.tampering)) + "</p>")
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{e(grade.assignment)}: feedback for {e(grade.student)}</title><style>{STYLE}</style></head>"
+            f"<body><h1>{e(grade.assignment)}</h1><p>Student: {e(grade.student)} — score "
+            f"<strong>{_number(grade.score)} / {_number(grade.max_score)}</strong></p>{notes}"
+            f"<table><tr><th>Exercise</th><th>Score</th><th>Diagnosis</th><th>What to look at</th></tr>"
+            f"{''.join(rows)}</table></body></html>\n")
+
+
+def write_feedback(root, grades):
+    for g in grades:
+        atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g))
+
+
+def _course_id(db):
+    """The course the release recorded (the only row of table course), so no other is created."""
+    import sqlite3
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
+            ids = [row[0] for row in con.execute("SELECT id FROM course")]
+    except sqlite3.Error:
+        ids = []
+    return ids[0] if len(ids) == 1 else "default_course"
+
+
+def _gradebook(root):
+    from nbgrader.api import Gradebook
+    db = root / "gradebook.db"
+    return Gradebook(f"sqlite:///{db}", course_id=_course_id(db))
+
+
+def check_gradebook(root, assignments, exercise_names):
+    """CommandError unless the gradebook has each assignment, its notebook and its test cells."""
+    release = f"run `backprop-course release --course {root}` first"
+    if not (root / "gradebook.db").is_file():
+        raise CommandError(f"{root} has no gradebook.db: {release}")
+    from nbgrader.api import MissingEntry
+    with _gradebook(root) as gb:
+        for a in assignments:
+            try:
+                notebook = gb.find_notebook(a, a)
+            except MissingEntry:
+                raise CommandError(f"assignment {a} is not in {root / 'gradebook.db'}: {release}") from None
+            cells = {c.name for c in notebook.grade_cells}
+            absent = [f"test_{n}" for n in exercise_names[a] if f"test_{n}" not in cells]
+            if absent:
+                raise CommandError(f"the gradebook's {a} lacks the test cells {', '.join(absent)}: {release}")
+
+
+def write_gradebook(root, grades):
+    """Record every SubmissionGrade in nbgrader's gradebook, in one transaction."""
+    from nbgrader.api import (Assignment, Comment, Grade, Student, SubmittedAssignment,
+                              SubmittedNotebook)
+    with _gradebook(root) as gb:
+        session = gb.db
+        try:
+            session.autoflush = False  # objects are linked up before they are flushed, once
+            students = {s.id: s for s in session.query(Student)}
+            assignments = {a.name: a for a in session.query(Assignment)}
+            for g in grades:
+                student = students.get(g.student)
+                if student is None:
+                    student = students[g.student] = Student(id=g.student)
+                    session.add(student)
+                assignment = assignments[g.assignment]
+                submission = (session.query(SubmittedAssignment)
+                              .filter_by(assignment_id=assignment.id, student_id=g.student).one_or_none())
+                if submission is None:
+                    submission = SubmittedAssignment(assignment=assignment, student=student)
+                    session.add(submission)
+                scores = {f"test_{r.exercise}": r.score for r in g.results}
+                for notebook in assignment.notebooks:
+                    sub_nb = next((n for n in submission.notebooks if n.notebook is notebook), None)
+                    if sub_nb is None:
+                        sub_nb = SubmittedNotebook(notebook=notebook, assignment=submission)
+                        session.add(sub_nb)
+                        for cell in notebook.solution_cells + notebook.task_cells:
+                            session.add(Comment(cell_id=cell.id, notebook=sub_nb))
+                    graded = {grade.cell_id: grade for grade in sub_nb.grades}
+                    for cell in notebook.grade_cells + notebook.task_cells:
+                        grade = graded.get(cell.id)
+                        if grade is None:
+                            grade = Grade(cell_id=cell.id, notebook=sub_nb)
+                            session.add(grade)
+                        if cell.name in scores:
+                            grade.auto_score = scores[cell.name]
+                            grade.needs_manual_grade = False
+                session.flush()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,159 @@
+"""Read a submitted notebook, restore its locked cells from the source and list what was tampered with.
+
+Why not nbgrader's OverwriteCells: it looks the original cells up in the gradebook (source cells
+stored by generate_assignment) and needs a configured nbgrader app around it. Restoring by
+grade_id against DIR/source/<a>/<a>.ipynb — the very notebook generate_assignment read — gives
+the same originals without the database, and lets us notice what OverwriteCells silently fixes:
+an edited, deleted or duplicated locked cell, or a duplicated grade_id.
+
+What is executed, in the source notebook's order (see grader.sandbox.worker):
+- the locked code cells that are not tests (setup: imports, data, helpers), always the source's
+  text, never the learner's;
+- the learner's solution cells (grade_id "<name>_solution"), all copies if duplicated, in the
+  learner's order, at the place of that grade_id in the source.
+Test cells are not executed: the grader calls the functions itself on hidden cases, so a test
+cell would only rerun the public self-check (and the source's test cells hold hidden tests that
+import the grader). Free (unlocked, ungraded) cells are not executed either: they hold the
+learner's experiments — prints, plots, long trainings — which are not graded and would only cost
+time or break the run; every graded function must be written in its solution cell, as the student
+version says. The solution cells of the source are never read: they hold the reference code.
+
+A notebook that cannot be read (not JSON, an nbformat version that cannot be converted to 4, a
+broken cell list, too big) raises Unreadable with a message for the learner.
+"""
+import re
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+MAX_BYTES = 50 * 2 ** 20
+
+
+class Unreadable(Exception):
+    """The submitted notebook could not be read; str() is a message for the learner."""
+
+
+@dataclass(frozen=True)
+class SourceCell:
+    grade_id: str | None
+    role: str  # "setup", "test", "solution", "locked" (locked markdown) or "free"
+    cell_type: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    cells: tuple
+
+
+@dataclass
+class Restored:
+    cells: list  # [{"id": grade_id, "code": str}] to execute, in order
+    tampering: list = field(default_factory=list)  # one sentence per finding, for the learner
+    missing_solutions: list = field(default_factory=list)  # solution grade_ids absent from the submission
+
+
+def _meta(cell):
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    nbg = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return nbg if isinstance(nbg, dict) else {}
+
+
+def _text(cell):
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        source = "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
+
+
+def _role(cell):
+    nbg = _meta(cell)
+    if not nbg.get("grade_id"):
+        return "free"
+    if nbg.get("solution"):
+        return "solution"
+    if nbg.get("locked") or nbg.get("grade"):
+        if nbg.get("grade"):
+            return "test"
+        return "setup" if cell.get("cell_type") == "code" else "locked"
+    return "free"
+
+
+def _read(path):
+    path = Path(path)
+    if path.stat().st_size > MAX_BYTES:
+        raise Unreadable(f"the notebook is larger than {MAX_BYTES // 2 ** 20} MB; clear its outputs and submit again")
+    try:
+        with warnings.catch_warnings():  # duplicate cell ids and the like: we judge structure ourselves
+            warnings.simplefilter("ignore")
+            nb = nbformat.read(str(path), as_version=4, capture_validation_error={})
+    except Exception as exc:  # NotJSONError, NBFormatError, UnicodeDecodeError, OSError …
+        kind = "not valid notebook JSON" if "JSON" in type(exc).__name__ or isinstance(exc, ValueError) \
+            else f"unreadable ({type(exc).__name__})"
+        raise Unreadable(f"the submitted notebook {path.name} is {kind}, so nothing in it could be graded: "
+                         "open it in Jupyter, save it, and submit again") from None
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells):
+        raise Unreadable(f"the submitted notebook {path.name} has no readable list of cells: "
+                         "open it in Jupyter, save it, and submit again")
+    return cells
+
+
+def load_source(path):
+    """The source notebook's cells (raises Unreadable or OSError if it cannot be read)."""
+    cells = _read(path)
+    return Source(Path(path), tuple(SourceCell(_meta(c).get("grade_id"), _role(c), str(c.get("cell_type")),
+                                               _text(c)) for c in cells))
+
+
+HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
+
+
+def _norm(text):
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())
+
+
+def _same(submitted, original):
+    """Whether a locked cell is unchanged: equal to the source, or to it without its hidden tests
+    (what nbgrader's ClearHiddenTests leaves in the student version), up to trailing blanks."""
+    return _norm(submitted) in (_norm(original), _norm(HIDDEN_TESTS.sub("", original)))
+
+
+def restore(path, source):
+    """Restored cells to execute and the tampering found, for the submission at path."""
+    cells = _read(path)
+    by_id, order = {}, []
+    for cell in cells:
+        grade_id = _meta(cell).get("grade_id")
+        if isinstance(grade_id, str) and grade_id:
+            by_id.setdefault(grade_id, []).append(cell)
+            order.append(grade_id)
+    known = {c.grade_id: c for c in source.cells if c.grade_id}
+    restored = Restored(cells=[])
+    for grade_id, copies in by_id.items():
+        if len(copies) > 1 and grade_id in known:
+            what = "solution cell" if known[grade_id].role == "solution" else "locked cell"
+            restored.tampering.append(f"The {what} {grade_id} appears {len(copies)} times"
+                                      + (" (all copies were run, in order)." if what == "solution cell"
+                                         else " (the copies were ignored)."))
+    for cell in source.cells:
+        if cell.role == "solution":
+            copies = by_id.get(cell.grade_id, [])
+            if not copies:
+                restored.missing_solutions.append(cell.grade_id)
+            for copy in copies:
+                if copy.get("cell_type") == "code":
+                    restored.cells.append({"id": cell.grade_id, "code": _text(copy)})
+            continue
+        if cell.role in ("setup", "test", "locked"):
+            copies = by_id.get(cell.grade_id, [])
+            if not copies:
+                restored.tampering.append(f"The locked cell {cell.grade_id} was deleted (it was restored).")
+            elif copies[0].get("cell_type") != cell.cell_type or not _same(_text(copies[0]), cell.source):
+                restored.tampering.append(f"The locked cell {cell.grade_id} was edited (the original was used).")
+        if cell.role == "setup":
+            restored.cells.append({"id": cell.grade_id, "code": cell.source})
+    return restored

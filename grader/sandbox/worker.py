@@ -1,0 +1,331 @@
+"""The sandbox worker: runs one submission's cells and calls, and reports plain data, line by line.
+
+Started by grader.sandbox.run as `python -I -S worker.py LIBDIR` in a fresh interpreter. It
+imports only the standard library, numpy and `judge` (a copy of grader/judge in LIBDIR); the
+package `solutions` is not on its path and was never in its memory.
+
+Protocol. stdin holds one JSON request:
+    {"cells": [{"id": grade_id, "code": str}, ...],
+     "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],
+     "call_timeout": s, "cell_timeout": s, "output_cap": chars, "trace": [name, ...],
+     "rlimits": {"RLIMIT_AS": bytes, ...}}   (set before any learner code runs)
+The original stdout fd is duplicated for the protocol before any learner code runs; fds 1 and 2
+then point at /dev/null and sys.stdout/sys.stderr at a capped in-memory buffer. One JSON line is
+written (and flushed) per event, so whatever finished survives a later hard kill:
+    {"kind": "ready", "landlock": abi or 0}
+    {"kind": "cell", "index": i, "id": grade_id, "error": type name, "message": str}   (failures only)
+    {"kind": "call", "exercise": name, "case": i, "missing": bool, "timed_out": bool,
+     "value": <wire>, "error": str|null, "error_message": str, "called": [name, ...]}
+    {"kind": "done", "output": first bytes of the learner's printed output}
+"""
+import builtins
+import ctypes
+import json
+import os
+import signal
+import sys
+import types
+
+MAX_MESSAGE = 300
+
+
+class _Timeout(BaseException):
+    """Raised by SIGALRM inside learner code; a BaseException so `except Exception` lets it pass."""
+
+
+class _CappedText:
+    """A text stream that keeps the first `cap` characters and discards the rest."""
+
+    def __init__(self, cap):
+        self.cap, self.parts, self.size = cap, [], 0
+
+    def write(self, text):
+        text = str(text)
+        if self.size < self.cap:
+            self.parts.append(text[:self.cap - self.size])
+        self.size += len(text)
+        return len(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+    def getvalue(self):
+        return "".join(self.parts)
+
+
+class _Anything:
+    """A stand-in for plotting objects: every attribute, call, item and arithmetic gives itself."""
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+    def __getitem__(self, key):
+        return self
+
+    def __iter__(self):
+        return iter((self, self))  # fig, ax = plt.subplots()
+
+    def __len__(self):
+        return 2
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def __float__(self):
+        return 0.0
+
+    def __int__(self):
+        return 0
+
+    def __index__(self):
+        return 0
+
+    def _self(self, *args):
+        return self
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _self
+    __neg__ = __pos__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _self
+
+
+STUB_ROOTS = ("matplotlib", "backprop_selfcheck", "IPython", "mpl_toolkits", "seaborn", "tqdm")
+
+
+class _StubFinder:
+    """Imports of plotting, display and self-check modules (and their submodules) get stubs."""
+
+    @staticmethod
+    def find_spec(fullname, path=None, target=None):
+        if fullname.split(".")[0] not in STUB_ROOTS:
+            return None
+        import importlib.machinery
+        return importlib.machinery.ModuleSpec(fullname, _StubFinder, is_package=True)
+
+    @staticmethod
+    def create_module(spec):
+        module = types.ModuleType(spec.name)
+        anything = _Anything()
+        module.__getattr__ = lambda attr: anything  # PEP 562: any name the notebook asks for
+        noop = lambda *args, **kwargs: None  # noqa: E731
+        for name in ("show", "check", "check_all", "result", "display", "use", "close", "savefig"):
+            setattr(module, name, noop)
+        module.__path__ = []
+        return module
+
+    @staticmethod
+    def exec_module(module):
+        pass
+
+
+def _install_stubs():
+    """Plots are not graded and the self-check is the learner's tool: both become no-ops."""
+    for name in list(sys.modules):
+        if name.split(".")[0] in STUB_ROOTS:
+            del sys.modules[name]
+    sys.meta_path.insert(0, _StubFinder)
+
+
+def _strip_magics(code):
+    """IPython line magics and shell escapes (%matplotlib inline, !pip …) are commented out."""
+    lines = code.split("\n")
+    return "\n".join("# " + line if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+# --- Landlock: an unprivileged, kernel-enforced file system and network fence (best effort) ---
+
+_SYS_CREATE, _SYS_ADD, _SYS_RESTRICT = 444, 445, 446  # the same numbers on every architecture
+_PR_SET_NO_NEW_PRIVS = 38
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneath(ctypes.Structure):
+    _pack_ = 1
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+def _landlock(read_only, read_write):
+    """Allow reading only under read_only, writing only under read_write; no TCP; no signals out.
+
+    Returns the Landlock ABI version in force, or 0 when the kernel does not offer it.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        abi = libc.syscall(_SYS_CREATE, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+        if abi < 1:
+            return 0
+        fs = (1 << 13) - 1  # EXECUTE … MAKE_SYM
+        if abi >= 2:
+            fs |= 1 << 13  # REFER
+        if abi >= 3:
+            fs |= 1 << 14  # TRUNCATE
+        if abi >= 5:
+            fs |= 1 << 15  # IOCTL_DEV
+        net = 0b11 if abi >= 4 else 0  # BIND_TCP, CONNECT_TCP
+        scoped = 0b11 if abi >= 6 else 0  # abstract unix sockets, signals
+        attr = _RulesetAttr(fs, net, scoped)
+        size = ctypes.sizeof(attr) if abi >= 6 else (16 if abi >= 4 else 8)
+        ruleset = libc.syscall(_SYS_CREATE, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
+        if ruleset < 0:
+            return 0
+        file_rights = 1 | 2 | 4 | ((1 << 14) if abi >= 3 else 0)  # EXECUTE, WRITE, READ, TRUNCATE
+        read = 1 | 4 | 8  # EXECUTE, READ_FILE, READ_DIR
+        for paths, rights in ((read_only, read), (read_write, fs)):
+            for path in paths:
+                try:
+                    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+                except OSError:
+                    continue
+                allowed = rights if os.path.isdir(path) else rights & file_rights
+                rule = _PathBeneath(allowed, fd)
+                libc.syscall(_SYS_ADD, ctypes.c_int(ruleset), ctypes.c_int(1), ctypes.byref(rule),
+                             ctypes.c_uint32(0))
+                os.close(fd)
+        if libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
+            return 0
+        if libc.syscall(_SYS_RESTRICT, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
+            return 0
+        os.close(ruleset)
+        return abi
+    except Exception:  # an old kernel or libc: the other fences still hold
+        return 0
+
+
+def _apply_limits(rlimits):
+    """Set the resource limits the parent asked for, soft = hard (CPU: SIGXCPU one second before
+    SIGKILL); a limit the platform refuses is skipped, the wall-clock kill still holds."""
+    import resource
+    for name, value in rlimits.items():
+        try:
+            hard = value + 1 if name == "RLIMIT_CPU" else value
+            resource.setrlimit(getattr(resource, name), (int(value), int(hard)))
+        except (ValueError, OSError, AttributeError, TypeError):
+            pass
+
+
+def _tracer(name, function, called):
+    """function, recording its name in `called` when a call under test reaches it."""
+    def traced(*args, **kwargs):
+        called.add(name)
+        return function(*args, **kwargs)
+    try:
+        traced.__name__, traced.__qualname__, traced.__doc__ = name, function.__qualname__, function.__doc__
+        traced.__wrapped__ = function
+    except Exception:
+        pass
+    return traced
+
+
+def main():
+    libdir = sys.argv[1]
+    stdlib = [p for p in sys.path if p]
+    sys.path.insert(0, libdir)
+    import numpy as np  # noqa: F401  (imported before the fence, from the symlink in libdir)
+    from judge import run, wire
+    from judge.diagnose import Outcome
+
+    request = json.loads(sys.stdin.read())
+    sys.stdin.close()
+    _apply_limits(request.get("rlimits", {}))
+    call_timeout = float(request.get("call_timeout", 5))
+    cell_timeout = float(request.get("cell_timeout", 10))
+    output = _CappedText(int(request.get("output_cap", 1_000_000)))
+
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = output
+    sys.stdin = sys.__stdin__ = None
+
+    def send(message):
+        protocol.write(json.dumps(message, allow_nan=False) + "\n")
+        protocol.flush()
+
+    np_dirs = [os.path.realpath(os.path.dirname(np.__file__))]
+    np_libs = os.path.join(os.path.dirname(np_dirs[0]), "numpy.libs")
+    read_only = stdlib + np_dirs + [np_libs, os.path.realpath(libdir), "/usr/lib", "/lib", "/lib64",
+                                    "/usr/lib64", "/usr/share/zoneinfo"]
+    abi = _landlock(read_only, [os.getcwd(), os.devnull])
+    _install_stubs()
+    send({"kind": "ready", "landlock": abi})
+
+    def on_alarm(signum, frame):
+        raise _Timeout()
+
+    signal.signal(signal.SIGALRM, on_alarm)
+
+    def limited(seconds, function, *args):
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    namespace = {"__name__": "__main__", "__builtins__": builtins}
+    for index, cell in enumerate(request["cells"]):
+        try:
+            code = compile(_strip_magics(cell["code"]), f"<cell {cell.get('id') or index}>", "exec")
+            limited(cell_timeout, exec, code, namespace)
+        except _Timeout:
+            send({"kind": "cell", "index": index, "id": cell.get("id"), "error": "timeout",
+                  "message": f"the cell did not finish in {cell_timeout:g} s"})
+        except BaseException as exc:  # noqa: B036 — SystemExit, KeyboardInterrupt: the learner's
+            send({"kind": "cell", "index": index, "id": cell.get("id"), "error": type(exc).__name__,
+                  "message": str(exc)[:MAX_MESSAGE]})
+
+    called = set()
+    for name in request.get("trace", []):
+        if isinstance(namespace.get(name), types.FunctionType):
+            namespace[name] = _tracer(name, namespace[name], called)
+
+    timed_out = set()
+    for entry in request["calls"]:
+        name = entry["exercise"]
+        line = {"kind": "call", "exercise": name, "case": entry["case"], "missing": False,
+                "timed_out": False, "value": None, "error": None, "error_message": "", "called": []}
+        function = namespace.get(name)
+        if not callable(function):
+            line["missing"] = True
+        elif name in timed_out:  # one timeout decides the exercise: do not wait again
+            line["timed_out"] = True
+        else:
+            called.clear()
+            target = getattr(function, "__wrapped__", function) if name in request.get("trace", []) else function
+            try:
+                outcome = limited(call_timeout, run.call, target, wire.decode(entry["inputs"]))
+            except _Timeout:
+                outcome = Outcome(timed_out=True)
+                timed_out.add(name)
+            except BaseException as exc:  # noqa: B036 — SystemExit and the like, raised by the learner
+                outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE])
+            line.update(timed_out=outcome.timed_out, error=outcome.error, error_message=outcome.error_message,
+                        called=sorted(called - {name}))
+            if not outcome.timed_out and outcome.error is None:
+                try:
+                    line["value"] = wire.encode(outcome.value)
+                except Exception:
+                    line["value"] = {"__unsupported__": "value"}
+        send(line)
+    send({"kind": "done", "output": output.getvalue()[:10_000]})
+    protocol.close()
+    os._exit(0)  # skip interpreter teardown: learner objects' __del__ cannot run after the report
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,325 @@
+"""The grade command end to end on a small course built here (issue 4).
+
+The course: a source notebook for 02_regression made with tools/notebooks/cells.py, whose
+solution cells are the reference functions of solutions.regression (the body between
+BEGIN/END SOLUTION markers), released with nbgrader's own generate_assignment, which writes the
+student version (stubs raising NotImplementedError) and the gradebook entries.
+"""
+import csv
+import inspect
+import json
+import os
+import shutil
+import sys
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools" / "notebooks"))
+
+import solutions.regression as R  # noqa: E402
+import cells as nbcells  # noqa: E402
+from cells import IMPORTS, free, md, setup, solution  # noqa: E402
+from grader import catalogue  # noqa: E402
+from grader.cli import CommandError, main  # noqa: E402
+from grader.grade import grade  # noqa: E402
+from grader.sandbox import Limits  # noqa: E402
+
+A = "02_regression"
+NAMES = catalogue.ASSIGNMENTS[A]
+POINTS = {n: catalogue.EXERCISES[n].info.points for n in NAMES}
+TOTAL = sum(POINTS.values())
+FAST = Limits(timeout=20, call_timeout=1.0, cell_timeout=1.0)
+HELPERS = ("copy_params", "update_all", "train_row_by_row")
+
+
+def _solution_code(name):
+    """def line, then the reference body between solution markers (helpers nested for training)."""
+    lines = inspect.getsource(getattr(R, name)).rstrip("\n").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.rstrip().endswith(":"))
+    body = lines[k + 1:]
+    if name == "train_regression":
+        nested = "\n".join(inspect.getsource(getattr(R, h)) for h in HELPERS)
+        body = textwrap.indent(nested, "    ").split("\n") + body
+    return "\n".join(lines[:k + 1] + ["    ### BEGIN SOLUTION"] + body + ["    ### END SOLUTION"])
+
+
+def _source_notebook():
+    cells = [md("# 02 regression (test course)", grade_id="intro"), setup(IMPORTS, "setup_imports")]
+    for name in NAMES:
+        cells += [solution(name, _solution_code(name)), nbcells.test(name)]
+    cells.append(free("print('my own experiments')\nwhile True:\n    pass"))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata.update({"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"t-{i:03d}"
+    return nb
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """A course directory with source, release (nbgrader's student version) and gradebook.db."""
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config import Config
+
+    root = tmp_path_factory.mktemp("course")
+    (root / "source" / A).mkdir(parents=True)
+    nbformat.write(_source_notebook(), root / "source" / A / f"{A}.ipynb")
+    config = Config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.course_id = "test-course"
+    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    old_path = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), old_path])
+    try:
+        result = NbGraderAPI(config=config).generate_assignment(A, force=True, create=True)
+    finally:
+        os.environ["PATH"] = old_path
+    assert result["success"], result.get("log")
+    assert (root / "release" / A / f"{A}.ipynb").is_file()
+    return root
+
+
+@pytest.fixture
+def course(released, tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(released, root)
+    return root
+
+
+def _read(path):
+    return nbformat.read(str(path), as_version=4)
+
+
+def _submit(course, student, nb=None, *, raw=None, name=f"{A}.ipynb"):
+    folder = course / "submitted" / student / A
+    folder.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        (folder / name).write_text(raw, encoding="utf-8")
+    else:
+        nbformat.write(nb, folder / name)
+
+
+def _solved():
+    """The source notebook as a learner who solved everything would hand it in."""
+    return _read_source_as_student(_source_notebook())
+
+
+def _read_source_as_student(nb):
+    return nbformat.reads(nbformat.writes(nb), as_version=4)
+
+
+def _student(course):
+    return _read(course / "release" / A / f"{A}.ipynb")
+
+
+def _set_solution(nb, name, code):
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == f"{name}_solution":
+            cell.source = code
+            return nb
+    raise KeyError(name)
+
+
+def _rows(course, name):
+    with open(course / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _by_exercise(course, student):
+    return {r["exercise"]: r for r in _rows(course, "exercise_scores.csv") if r["student_id"] == student}
+
+
+def _grade(course, **kw):
+    kw.setdefault("limits", FAST)
+    kw.setdefault("jobs", 2)
+    return grade(course, quiet=True, **kw)
+
+
+def test_solved_untouched_and_culprit(course):
+    _submit(course, "alice", _solved())
+    _submit(course, "bob", _student(course))
+    flipped = _set_solution(_solved(), "dL_dyhat", "def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)")
+    _submit(course, "carol", flipped)
+    summary = _grade(course)
+    assert summary.graded == 3 and not summary.problems
+
+    alice = _by_exercise(course, "alice")
+    assert {r["diagnosis"] for r in alice.values()} == {"ok"}, alice
+    assert set(alice) == set(NAMES)  # and her free cell (`while True: pass`) was not run
+    bob = _by_exercise(course, "bob")
+    assert {r["diagnosis"] for r in bob.values()} == {"not_implemented"}
+    assert all(float(r["score"]) == 0 for r in bob.values())
+
+    carol = _by_exercise(course, "carol")
+    assert carol["dL_dyhat"]["diagnosis"] == "sign_flipped" and float(carol["dL_dyhat"]["score"]) == 0
+    assert "fix that first" not in carol["dL_dyhat"]["message"]
+    # the reference derivatives call dL_dyhat: they fail too, and name it as the culprit
+    assert carol["dL_dW2_11"]["diagnosis"] == "sign_flipped"
+    assert "It calls `dL_dyhat`, which is wrong: fix that first" in carol["dL_dW2_11"]["message"]
+    assert "`dL_dyhat`" in carol["gradients_regression"]["message"]
+    assert carol["forward_regression"]["diagnosis"] == carol["mse_loss"]["diagnosis"] == "ok"
+    assert carol["update_parameter"]["diagnosis"] == "ok"
+
+    grades = {r["student_id"]: r for r in _rows(course, "grades.csv")}
+    assert float(grades["alice"]["score"]) == TOTAL == float(grades["alice"]["max_score"])
+    assert float(grades["bob"]["score"]) == 0
+    for student, row in grades.items():
+        assert float(row["score"]) == sum(float(r["score"]) for r in _by_exercise(course, student).values())
+    _assert_gradebook_matches(course)
+
+    page = (course / "feedback" / "carol" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "sign_flipped" in page and "<script" not in page and "BEGIN SOLUTION" not in page
+    assert "return -2" not in page  # no reference code
+
+
+def _assert_gradebook_matches(course):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="test-course") as gb:
+        for row in _rows(course, "grades.csv"):
+            submission = gb.find_submission(row["assignment"], row["student_id"])
+            assert submission.score == pytest.approx(float(row["score"]))
+            assert submission.max_score == pytest.approx(float(row["max_score"]))
+            per_cell = {g.name: g.score for g in submission.notebooks[0].grades}
+            for r in _by_exercise(course, row["student_id"]).values():
+                assert per_cell[f"test_{r['exercise']}"] == pytest.approx(float(r["score"]))
+
+
+def test_endless_loops_and_no_solutions(course):
+    looping = _set_solution(_solved(), "mse_loss", "def mse_loss(y, y_hat):\n    while True:\n        pass")
+    _submit(course, "dave", looping)
+    top = _set_solution(_solved(), "dL_db21", "import solutions\ndef dL_db21(y, y_hat):\n    return 0.0")
+    _submit(course, "erin", top)
+    _grade(course)
+    dave = _by_exercise(course, "dave")
+    assert dave["mse_loss"]["diagnosis"] == "timeout"
+    # train_regression calls mse_loss, so it times out too, and names it
+    assert dave["train_regression"]["diagnosis"] == "timeout"
+    assert "It calls `mse_loss`" in dave["train_regression"]["message"]
+    assert {r["diagnosis"] for n, r in dave.items() if n not in ("mse_loss", "train_regression")} == {"ok"}
+    erin = _by_exercise(course, "erin")
+    assert erin["dL_db21"]["diagnosis"] == "error"
+    assert "ModuleNotFoundError" in erin["dL_db21"]["message"] and "solutions" in erin["dL_db21"]["message"]
+
+
+@pytest.mark.slow
+def test_top_level_loop_costs_only_that_student(course):
+    # the loop swallows the cell alarm, so only the wall-clock kill of the process group stops it
+    hostile = _set_solution(_solved(), "dL_dyhat", textwrap.dedent("""
+        while True:
+            try:
+                while True:
+                    pass
+            except BaseException:
+                pass
+        """))
+    _submit(course, "mallory", hostile)
+    _submit(course, "alice", _solved())
+    summary = _grade(course, limits=Limits(timeout=4, call_timeout=1, cell_timeout=1))
+    assert {r["diagnosis"] for r in _by_exercise(course, "mallory").values()} == {"timeout"}
+    assert {r["diagnosis"] for r in _by_exercise(course, "alice").values()} == {"ok"}
+    assert any(p.student == "mallory" for p in summary.problems)
+
+
+def test_broken_notebooks_are_rows_not_crashes(course, capsys):
+    _submit(course, "frank", raw="{ this is not json")
+    _submit(course, "grace", _solved(), name="my copy.ipynb")  # renamed, but the only one
+    (course / "submitted" / "heidi" / "99_unknown").mkdir(parents=True)
+    (course / "submitted" / "ivan" / A).mkdir(parents=True)  # no notebook at all
+    assert main(["grade", "--course", str(course), "--jobs", "2"]) == 0
+    capsys.readouterr()
+    frank = _by_exercise(course, "frank")
+    assert {r["diagnosis"] for r in frank.values()} == {"error"}
+    assert "not valid notebook JSON" in frank["mse_loss"]["message"]
+    assert {r["diagnosis"] for r in _by_exercise(course, "grace").values()} == {"ok"}
+    assert {r["diagnosis"] for r in _by_exercise(course, "ivan").values()} == {"missing"}
+    problems = _rows(course, "grading_problems.csv")
+    assert {p["student_id"] for p in problems} >= {"frank", "grace", "heidi", "ivan"}
+    assert "heidi" not in {r["student_id"] for r in _rows(course, "grades.csv")}
+
+
+def test_tampered_test_cell_is_graded_on_the_original(course):
+    nb = _solved()
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_mse_loss":
+            cell.source = "pass  # no test here"
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup_imports":
+            cell.source += "\nmse_loss = None"
+    _submit(course, "judy", nb)
+    _grade(course)
+    judy = _by_exercise(course, "judy")
+    assert {r["diagnosis"] for r in judy.values()} == {"ok"}  # graded with the original cells
+    assert all("[tampered]" in r["message"] and "test_mse_loss" in r["message"] for r in judy.values())
+    assert float(_rows(course, "grades.csv")[0]["score"]) == TOTAL
+    assert any("tampered" in p["problem"] for p in _rows(course, "grading_problems.csv"))
+
+
+@pytest.mark.slow
+def test_jobs_do_not_change_results_and_cache(course):
+    _submit(course, "alice", _solved())
+    _submit(course, "bob", _student(course))
+    _submit(course, "carol", _set_solution(_solved(), "update_parameter",
+                                           "def update_parameter(param, grad, lr):\n    return param + lr * grad"))
+    _grade(course, jobs=1)
+    first = {n: (course / n).read_bytes() for n in ("grades.csv", "exercise_scores.csv")}
+    again = _grade(course, jobs=1)
+    assert again.graded == 0 and again.reused == 3  # unchanged submissions come from the cache
+    _grade(course, jobs=3, force=True)
+    assert {n: (course / n).read_bytes() for n in first} == first
+    carol = _by_exercise(course, "carol")
+    assert carol["update_parameter"]["diagnosis"] == "sign_flipped"
+    assert "`update_parameter`" in carol["train_regression"]["message"]
+
+
+def test_operator_errors(tmp_path, course, capsys):
+    with pytest.raises(CommandError, match="release"):
+        grade(tmp_path / "nowhere", quiet=True)
+    with pytest.raises(CommandError, match="source"):
+        grade(tmp_path, quiet=True)
+    with pytest.raises(CommandError, match="unknown assignment"):
+        grade(course, ["07_nonsense"], quiet=True)
+    assert main(["grade", "--course", str(tmp_path / "nowhere")]) == 2
+    assert "release" in capsys.readouterr().err
+    _submit(course, "alice", _solved())
+    (course / "gradebook.db").unlink()
+    with pytest.raises(CommandError, match="release"):
+        grade(course, quiet=True, limits=FAST)
+
+
+def test_cache_file_is_plain_json(course):
+    _submit(course, "alice", _solved())
+    _grade(course)
+    data = json.loads((course / ".backprop-course" / "grade_cache.json").read_text())
+    assert data["entries"]["alice/02_regression"]["grade"]["student"] == "alice"
+
+
+def test_restore_flags_deleted_duplicated_and_edited_locked_cells(course):
+    from grader import restore
+    source = restore.load_source(course / "source" / A / f"{A}.ipynb")
+    nb = _student(course)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    del nb.cells[ids.index("test_mse_loss")]  # a deleted test cell
+    dup = nbformat.from_dict(nb.cells[ids.index("setup_imports")])
+    dup["id"] = "copy-1"
+    nb.cells.insert(0, dup)  # a duplicated setup cell
+    solved = _solved()
+    pasted = next(c for c in solved.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "dL_dyhat_solution")
+    pasted["id"] = "copy-2"
+    nb.cells.append(pasted)  # the learner pasted a second solution cell
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "mse_loss_solution"]
+    path = course / "tampered.ipynb"
+    nbformat.write(nb, path)
+    restored = restore.restore(path, source)
+    text = " ".join(restored.tampering)
+    assert "test_mse_loss was deleted" in text and "setup_imports appears 2 times" in text
+    assert "dL_dyhat_solution appears 2 times" in text
+    assert restored.missing_solutions == ["mse_loss_solution"]
+    executed = [c["id"] for c in restored.cells]
+    assert executed.count("setup_imports") == 1 and executed.count("dL_dyhat_solution") == 2
+    assert not any(i.startswith("test_") for i in executed)  # test cells are not run
+    assert "return -2" not in " ".join(c["code"] for c in restored.cells if c["id"] != "dL_dyhat_solution")
+    untouched = restore.restore(course / "release" / A / f"{A}.ipynb", source)
+    assert untouched.tampering == [] and untouched.missing_solutions == []
