@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import catalogue, discover, report_files, restore, sandbox
+from .sandbox import confine
 from .check import GRADING_SEED
 from .cli import CommandError
 from .judge import wire
@@ -62,11 +63,21 @@ class Summary:
     reused: int = 0  # unchanged submissions taken from the cache
     seconds: float = 0.0
     landlock: int | None = None  # the Landlock ABI the workers ran under (0: none)
+    namespaces: str = ""  # "" when bubblewrap namespaces confined the workers, else why not
+
+    def isolation(self):
+        """One line saying which fences held around learner code in this run."""
+        fences = ["separate interpreter", "rlimits"]
+        fences.insert(0, "bubblewrap namespaces (no network, no course files)" if not self.namespaces
+                      else "NO namespaces: " + self.namespaces)
+        if self.landlock:
+            fences.append(f"Landlock ABI {self.landlock}")
+        return "isolation: " + ", ".join(fences)
 
     def text(self):
         students = len({g.student for g in self.grades})
         lines = [f"graded {self.graded} submission(s), reused {self.reused} unchanged, "
-                 f"{students} student(s), in {self.seconds:.1f} s"]
+                 f"{students} student(s), in {self.seconds:.1f} s", self.isolation()]
         for g in self.grades:
             lines.append(f"  {g.student:<20} {g.assignment:<20} {g.score:g} / {g.max_score:g}"
                          + ("  [tampered]" if g.tampering else ""))
@@ -286,10 +297,11 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     report_files.write_csvs(root, grades, problems)
     report_files.write_feedback(root, grades)
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
-                      landlock=min((g.landlock for g in fresh if g.landlock is not None), default=None))
+                      landlock=min((g.landlock for g in fresh if g.landlock is not None), default=None),
+                      namespaces=confine.available()[1])
     if not quiet:
         print(summary.text())
-        if summary.landlock == 0:
-            print("warning: this kernel offers no Landlock, so learner code could read files the grading user "
-                  "can read; grade as an unprivileged user, or in a container", file=sys.stderr)
+        if summary.namespaces and summary.landlock == 0:
+            print("warning: neither namespaces nor Landlock fence learner code here, so it could read files "
+                  "the grading user can read; install bubblewrap, or grade in a container", file=sys.stderr)
     return summary

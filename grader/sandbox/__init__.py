@@ -44,6 +44,7 @@ from pathlib import Path
 import numpy
 
 from .. import judge
+from . import confine
 from ..judge import wire
 from ..judge.diagnose import Outcome
 
@@ -90,6 +91,7 @@ def _libdir():
     (libdir / "judge").mkdir()
     for module in Path(judge.__file__).parent.glob("*.py"):
         shutil.copyfile(module, libdir / "judge" / module.name)
+    shutil.copyfile(WORKER, libdir / WORKER.name)  # the grader's own folder is hidden in the sandbox
     return libdir
 
 
@@ -118,7 +120,8 @@ def run(cells, calls, limits=Limits(), trace=()):
         with tempfile.TemporaryFile() as stdin:
             stdin.write(json.dumps(request, allow_nan=False).encode("utf-8"))
             stdin.seek(0)
-            proc = subprocess.Popen([sys.executable, "-I", "-S", str(WORKER), str(libdir)],
+            worker = [sys.executable, "-I", "-S", str(libdir / WORKER.name), str(libdir)]
+            proc = subprocess.Popen(confine.command(worker, libdir, home),
                                     stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     cwd=home, env=_environment(home), start_new_session=True, close_fds=True)
             out, err, killed = _collect(proc, start + limits.timeout)

@@ -49,7 +49,7 @@ def test_fresh_interpreter_with_a_cleared_environment():
     env, site, cwd = _value(_run(code))
     assert not [k for k in env if k.startswith("PYTHON") or k in ("VIRTUAL_ENV", "PYTHONPATH")]
     assert set(env) <= {"PATH", "LANG", "LC_ALL", "HOME", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                        "MKL_NUM_THREADS"}
+                        "MKL_NUM_THREADS", "PWD"}  # bubblewrap's --chdir sets PWD
     assert site == [] and os.path.basename(cwd).startswith("backprop-run-")
     assert not os.path.exists(cwd)  # removed after the run
 
@@ -155,8 +155,27 @@ def test_landlock_fences_files_and_network():
             "            out.append(type(exc).__name__)\n"
             "    return out\n")
     result = _run(code, [("f", [here])])
-    assert _value(result) == ["PermissionError", "PermissionError", "PermissionError", "allowed"]
+    read, write, connect, scratch = _value(result)
+    assert read in ("PermissionError", "FileNotFoundError")  # FileNotFound: namespaces hide the file
+    assert write in ("PermissionError", "FileNotFoundError")
+    assert (connect, scratch) == ("PermissionError", "allowed")
     assert not os.path.exists(here + ".new")
+
+
+def _workers_alive():
+    """Host processes still running a sandbox worker (zombies excluded)."""
+    alive = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read()
+            with open(f"/proc/{entry}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except (FileNotFoundError, ProcessLookupError, NotADirectoryError, PermissionError):
+            continue
+        if b"backprop-lib-" in cmdline and state != "Z":
+            alive.append(entry)
+    return alive
 
 
 def test_stray_children_die_with_the_group():
@@ -164,6 +183,7 @@ def test_stray_children_die_with_the_group():
             "def f():\n"
             "    pid = os.fork()\n"
             "    if pid == 0:\n"
+            "        os.setsid()  # try to leave the process group\n"
             "        time.sleep(60)\n"
             "        os._exit(0)\n"
             "    return pid\n")
@@ -171,15 +191,8 @@ def test_stray_children_die_with_the_group():
     outcome = result.outcomes[("f", 0)]
     if outcome.error:
         assert outcome.error in ("BlockingIOError", "PermissionError", "OSError")  # RLIMIT_NPROC held
-        return
-    pid = outcome.value
-    time.sleep(0.2)
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            state = next(line for line in f if line.startswith("State:"))
-        assert "Z" in state  # killed, waiting to be reaped
-    except FileNotFoundError:
-        pass
+    time.sleep(0.3)
+    assert _workers_alive() == []
 
 
 def test_file_size_cap():

@@ -1,0 +1,87 @@
+"""The outer fence: run the worker inside bubblewrap namespaces where the machine allows it.
+
+Why bubblewrap. The worker must see nothing of the course, the reference or the grader, reach no
+network, signal nothing outside itself and leave no process behind. Linux namespaces give all
+four at a cost of milliseconds (a container would cost a daemon and seconds), and bubblewrap
+(Debian's `bubblewrap`) sets them up without a setuid helper when run as root or where
+unprivileged user namespaces are allowed. The sandbox sees, read-only: /usr (with every
+site-packages folder hidden under an empty tmpfs), the Python installation the same way, numpy's
+own folders and the worker's private library folder; read-write: only its private home. New
+user, PID, network, IPC and UTS namespaces; all capabilities dropped; its own session, so it
+cannot push keystrokes into a terminal; --die-with-parent and the PID namespace end every
+process it started when the worker ends or the grader dies.
+
+Where bubblewrap is missing or refused (macOS, locked containers), `command` returns the bare
+worker command; rlimits, the process group and Landlock (worker.py) still apply, and
+`available()` says why the namespaces are off so that every grading run can say so.
+"""
+import shutil
+import site
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import numpy
+
+HIDDEN_SITE_PACKAGES = ("site-packages", "dist-packages")
+
+
+@cache
+def available():
+    """(True, "") when bubblewrap namespaces work here, else (False, reason)."""
+    bwrap = shutil.which("bwrap")
+    if not sys.platform.startswith("linux"):
+        return False, f"no Linux namespaces on {sys.platform}"
+    if bwrap is None:
+        return False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
+    probe = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+                           capture_output=True, text=True, timeout=30)
+    if probe.returncode != 0:
+        return False, f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:200]}"
+    return True, ""
+
+
+def _python_roots():
+    """Folders the interpreter needs: its installation prefix (real paths)."""
+    executable = Path(sys.executable).resolve()
+    return sorted({Path(sys.base_prefix).resolve(), executable.parent.parent})
+
+
+def _site_folders():
+    """Every site-packages folder the grader's Python knows of: hidden inside the sandbox."""
+    folders = set(site.getsitepackages()) | {site.getusersitepackages()}
+    folders |= {p for p in sys.path if p.rstrip("/").endswith(HIDDEN_SITE_PACKAGES)}
+    return sorted(str(Path(f).resolve()) for f in folders if Path(f).exists())
+
+
+def _numpy_folders():
+    here = Path(numpy.__file__).resolve().parent
+    libs = here.parent / "numpy.libs"
+    return [str(here)] + ([str(libs)] if libs.is_dir() else [])
+
+
+def command(worker_argv, libdir, home):
+    """The argv that runs worker_argv confined, or worker_argv itself when namespaces are off."""
+    ok, _ = available()
+    if not ok:
+        return list(worker_argv)
+    args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
+            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    for link in ("bin", "lib", "lib64", "sbin"):
+        target = Path("/") / link
+        if target.is_symlink():
+            args += ["--symlink", str(target.readlink()), str(target)]
+        elif target.is_dir():
+            args += ["--ro-bind", str(target), str(target)]
+    for root in _python_roots():
+        if not str(root).startswith("/usr/"):
+            args += ["--ro-bind", str(root), str(root)]
+    for folder in _site_folders():
+        args += ["--tmpfs", folder]
+    for folder in _numpy_folders():
+        args += ["--ro-bind", folder, folder]
+    args += ["--ro-bind", str(libdir), str(libdir), "--bind", str(home), str(home), "--chdir", str(home)]
+    executable = str(Path(sys.executable).resolve())
+    return args + ["--", executable, *worker_argv[1:]]
