@@ -9,9 +9,11 @@ submission costs one worker round trip. After judging, a culprit pass: an exerci
 and calls another exercise that fails — named in its ExerciseInfo.uses or seen calling it in the
 worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
 
-Results are cached in DIR/.backprop-course/grade_cache.json by a digest of the submission, the
-source notebook, the grader's own code and the limits; an unchanged submission is not run again
-unless force=True. The reports always cover every submission present that has been graded.
+Each submission's result is written, atomically, the moment it is graded, to
+DIR/.backprop-course/results/<student>/<assignment>.json with a digest of the submission, the
+source notebook, the grader's own code and the limits: a run killed midway loses nothing, and the
+next run grades only what is new or changed (force=True grades everything again). The reports
+always cover every submission present that has been graded.
 Submissions run in parallel (jobs threads, each driving one worker process); the outputs are
 sorted, so they do not depend on jobs.
 """
@@ -31,8 +33,8 @@ from .cli import CommandError
 from .judge import wire
 from .judge.diagnose import Result, judge, unavailable
 
-CACHE = Path(".backprop-course") / "grade_cache.json"
-CACHE_VERSION = 1
+RESULTS = Path(".backprop-course") / "results"
+CACHE_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,27 @@ def _digest(sub, plan, fingerprint):
     return h.hexdigest()
 
 
-def _load_cache(root):
-    try:
-        data = json.loads((root / CACHE).read_text(encoding="utf-8"))
-        return data["entries"] if data.get("version") == CACHE_VERSION else {}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+def _result_path(root, key):
+    return root / RESULTS / f"{key}.json"
+
+
+def _load_cache(root, keys):
+    """{key: stored result} for the submissions in keys that have a readable result file."""
+    cache = {}
+    for key in keys:
+        try:
+            data = json.loads(_result_path(root, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
+            cache[key] = data
+    return cache
+
+
+def _store(root, key, digest, g):
+    entry = {"version": CACHE_VERSION, "digest": digest, "grade": _to_json(g)}
+    report_files.atomic_write(_result_path(root, key), json.dumps(entry, indent=0))
+    return entry
 
 
 def _to_json(g):
@@ -265,7 +282,7 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     plans = {a: _plan(root, a) for a in needed}
     report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
 
-    cache = _load_cache(root)
+    cache = _load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
     fingerprint = _fingerprint(limits)
     todo, reused = [], 0
     for sub in subs:
@@ -275,13 +292,15 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
             reused += 1
         else:
             todo.append((key, digest, sub))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        fresh = list(pool.map(lambda t: grade_submission(t[2], plans[t[2].assignment], limits), todo))
-    for (key, digest, _), g in zip(todo, fresh):
-        cache[key] = {"digest": digest, "grade": _to_json(g)}
+    def grade_and_store(item):
+        key, digest, sub = item
+        g = grade_submission(sub, plans[sub.assignment], limits)
+        cache[key] = _store(root, key, digest, g)
+        return g
 
-    present = {f"{s.student}/{s.assignment}" for s in everything}
-    cache = {k: v for k, v in cache.items() if k in present}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        fresh = list(pool.map(grade_and_store, todo))
+
     grades = sorted((_from_json(v["grade"]) for v in cache.values()), key=lambda g: (g.student, g.assignment))
     for g in grades:
         problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
@@ -289,7 +308,6 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
             problems.append(discover.Problem(g.student, g.assignment, "tampered: " + " ".join(g.tampering)))
     problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
 
-    report_files.atomic_write(root / CACHE, json.dumps({"version": CACHE_VERSION, "entries": cache}, indent=0))
     if grades:
         graded_assignments = sorted({g.assignment for g in grades})
         report_files.check_gradebook(root, graded_assignments, catalogue.ASSIGNMENTS)

@@ -10,8 +10,10 @@ import inspect
 import json
 import os
 import shutil
+import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import nbformat
@@ -289,11 +291,58 @@ def test_operator_errors(tmp_path, course, capsys):
         grade(course, quiet=True, limits=FAST)
 
 
-def test_cache_file_is_plain_json(course):
+def test_result_files_are_plain_json(course):
     _submit(course, "alice", _solved())
     _grade(course)
-    data = json.loads((course / ".backprop-course" / "grade_cache.json").read_text())
-    assert data["entries"]["alice/02_regression"]["grade"]["student"] == "alice"
+    data = json.loads((course / ".backprop-course" / "results" / "alice" / f"{A}.json").read_text())
+    assert data["grade"]["student"] == "alice" and len(data["digest"]) == 64
+
+
+def _grade_command(course):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return [sys.executable, "-m", "grader", "grade", "--course", str(course), "--jobs", "1"], env
+
+
+def _outputs(course):
+    """The grader's output files by path relative to the course, and the gradebook's scores."""
+    from nbgrader.api import Gradebook
+
+    files = [course / "grades.csv", course / "exercise_scores.csv", course / "grading_problems.csv",
+             *sorted((course / "feedback").rglob("*.html"))]
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = sorted((s.student_id, s.assignment.name, s.score) for s in gb.assignment_submissions(A))
+    return {str(f.relative_to(course)): f.read_bytes() for f in files}, scores
+
+
+@pytest.mark.slow
+def test_killed_midway_and_started_again_gives_the_same_files(course, tmp_path):
+    for i in range(8):
+        _submit(course, f"s{i:02d}", _solved() if i % 2 else _student(course))
+    twin = tmp_path / "twin"
+    shutil.copytree(course, twin)
+    command, env = _grade_command(twin)
+    subprocess.run(command, env=env, check=True, capture_output=True, timeout=300)
+
+    command, env = _grade_command(course)
+    results = course / ".backprop-course" / "results"
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(results.glob("*/*.json"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait()
+    kept = len(list(results.glob("*/*.json")))
+    assert 2 <= kept < 8, "the run should have been killed midway"
+    assert not list(results.glob("*/.*"))  # no half-written result file left behind
+
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"graded {8 - kept} submission(s), reused {kept} unchanged" in rerun.stdout
+    assert _outputs(course) == _outputs(twin)
+
+    forced = subprocess.run(command + ["--force"], env=env, capture_output=True, text=True, timeout=300)
+    assert "graded 8 submission(s), reused 0 unchanged" in forced.stdout
+    assert _outputs(course) == _outputs(twin)
 
 
 def test_restore_flags_deleted_duplicated_and_edited_locked_cells(course):
