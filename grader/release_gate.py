@@ -1,0 +1,134 @@
+"""Release, gate stage: run every source and student notebook in a real Jupyter kernel.
+
+- A source notebook must run clean: no error in any cell, and in each graded test cell nothing
+  on stderr and no shown value (nbgrader scores a test cell 0 when it writes to stderr, and reads
+  a shown number as a partial score).
+- A student notebook, run with errors allowed, may fail only because of its stubs: a
+  NotImplementedError, or a self-check reporting the exercise as `not_implemented`.
+
+Each notebook runs in a scratch copy of its assignment directory (so nothing it writes ships),
+several at a time: the kernels are separate processes, the threads only wait on them.
+"""
+import os
+import shutil
+import subprocess
+import site
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+import grader
+
+KERNEL = "python3"
+CELL_TIMEOUT = 300  # seconds per cell; a full check runs every seeded case of an exercise
+STARTUP_TIMEOUT = 120
+MISSING_GRADER = "No module named 'grader'"
+NO_GRADER = f" (the {KERNEL!r} kernel must run the Python where backprop-course is installed)"
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook to run: `kind` is "source" or "student"; `label` names it in messages."""
+    kind: str
+    notebook: Path
+    label: str
+
+
+def kernel_env():
+    """The kernel's environment: ours, plus the directory `grader` comes from when it is not an
+    installed package (a development checkout), so hidden tests can import it."""
+    env = dict(os.environ)
+    home = str(Path(grader.__file__).resolve().parent.parent)
+    installed = {str(Path(p).resolve()) for p in site.getsitepackages() + [site.getusersitepackages()]}
+    if home not in installed:
+        env["PYTHONPATH"] = os.pathsep.join([home] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def execute(notebook, env):
+    """Run a copy of notebook's directory in a fresh kernel, errors allowed; the executed notebook."""
+    from nbclient import NotebookClient
+    with tempfile.TemporaryDirectory(prefix="backprop-gate-") as scratch:
+        workdir = Path(scratch) / notebook.parent.name
+        shutil.copytree(notebook.parent, workdir, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+        nb = nbformat.read(workdir / notebook.name, as_version=4)
+        client = NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
+                                allow_errors=True, resources={"metadata": {"path": str(workdir)}})
+        client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own log, not the cells'
+        return nb
+
+
+def _first_line(text):
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _where(cell, index):
+    grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f"cell {grade_id}" if grade_id else f"cell {index}"
+
+
+def _is_test(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def _error(output):
+    return f"{output.ename}: {_first_line(output.evalue)}".rstrip(": ")
+
+
+def source_problems(nb):
+    """(cell, reason) for everything that would cost the reference solution a point."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.output_type == "error":
+                yield _where(cell, index), _error(output)
+            elif _is_test(cell) and output.output_type == "stream" and output.name == "stderr":
+                yield _where(cell, index), f"writes to stderr, which nbgrader scores 0: {_first_line(output.text)}"
+            elif _is_test(cell) and output.output_type == "execute_result":
+                yield _where(cell, index), "shows a value, which nbgrader would read as a partial score"
+
+
+def _is_stub_failure(output):
+    if output.ename == "NotImplementedError":
+        return True
+    return output.ename == "AssertionError" and "[not_implemented]" in _first_line(output.evalue)
+
+
+def student_problems(nb):
+    """(cell, reason) for every error of the student version not due to a NotImplementedError stub."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            if output.output_type == "error" and not _is_stub_failure(output):
+                yield _where(cell, index), f"{_error(output)} (a student version may fail only on its stubs)"
+
+
+def check(run, env):
+    """Problems of one notebook, as one-line messages."""
+    try:
+        nb = execute(run.notebook, env)
+    except Exception as exc:  # no kernel, dead kernel, cell timeout: the notebook does not run
+        return [f"{run.label}: could not run in kernel {KERNEL!r}: {type(exc).__name__}: {_first_line(exc)}"]
+    problems = source_problems(nb) if run.kind == "source" else student_problems(nb)
+    return [f"{run.label}, {where}: {reason}{NO_GRADER if MISSING_GRADER in reason else ''}"
+            for where, reason in problems]
+
+
+def gate(runs, workers=None):
+    """Run the notebooks in parallel; every problem found, in the order of runs."""
+    runs = list(runs)
+    if not runs:
+        return []
+    env = kernel_env()
+    workers = max(1, min(len(runs), workers or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = list(pool.map(lambda run: check(run, env), runs))
+    return [problem for problems in results for problem in problems]
