@@ -88,8 +88,7 @@ def _diagnose(info, cases, outcomes):
                 code = "wrong_type_or_shape" if kind == "type_or_shape" else "non_finite"
                 return code, {"detail": mismatch.detail, "where": mismatch.where, "case": case.label}
     for code in _variant_codes(cases):
-        if all(code in c.variants and compare(o.value, c.variants[code], info.rtol, info.atol) is None
-               for o, c in zip(outcomes, cases)):
+        if _explains(code, info, cases, outcomes, mismatches):
             return code, {}
     if all(compare(o.value, _negate(c.want), info.rtol, info.atol) is None for o, c in zip(outcomes, cases)):
         return "sign_flipped", {}
@@ -98,6 +97,20 @@ def _diagnose(info, cases, outcomes):
         return "constant_factor", {"factor": factor}
     first, _, case = wrong[0]
     return "wrong_value", {"where": first.where, "case": case.label, "failed": len(wrong), "n": n}
+
+
+def _explains(code, info, cases, outcomes, mismatches):
+    """The mistake reproduces every wrong case, and the other cases are right.
+
+    A mistake in one branch (say the sigmoid case of an activation) is still named, while the
+    learner's right answers on the other branches do not count against it.
+    """
+    for outcome, case, mismatch in zip(outcomes, cases, mismatches):
+        if mismatch is None:
+            continue
+        if code not in case.variants or compare(outcome.value, case.variants[code], info.rtol, info.atol):
+            return False
+    return True
 
 
 def _variant_codes(cases):

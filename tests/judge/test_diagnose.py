@@ -137,12 +137,18 @@ def test_a_variant_that_matches_every_case_names_its_code():
     assert result.message == messages.TEMPLATES["wrong_input"].format(formula=INFO.formula)
 
 
-def test_a_variant_must_match_on_every_case():
+def test_a_variant_must_explain_every_wrong_case():
     cases = with_variants(wrong_input=[1.0, 2.0, 3.0])
     assert judge(INFO, cases, values(1.0, 2.0, 3.5)).diagnosis == "wrong_value"
 
 
-def test_variant_missing_on_a_case_does_not_match():
+def test_a_variant_is_named_when_the_other_cases_are_right():
+    """The mistake sits in one branch (case 1 only); the learner is right elsewhere."""
+    cases = with_variants(wrong_input=[1.0, 2.0, 3.0])
+    assert judge(INFO, cases, values(4.0, 2.0, 0.75)).diagnosis == "wrong_input"
+
+
+def test_variant_missing_on_a_wrong_case_does_not_match():
     cases = with_variants(wrong_input=[1.0, 2.0, 3.0])
     cases[2] = CaseRecord(cases[2].inputs, cases[2].want, {}, cases[2].label)
     assert judge(INFO, cases, values(1.0, 2.0, 3.0)).diagnosis == "wrong_value"
