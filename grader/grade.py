@@ -46,6 +46,7 @@ class SubmissionGrade:
     notes: tuple = ()  # other remarks (renamed notebook, whole-run timeout …), for the learner
     seconds: float = 0.0
     landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
+    code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
 
     @property
     def score(self):
@@ -168,7 +169,8 @@ def _to_json(g):
 
 def _from_json(d):
     return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
-                           tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"))
+                           tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
+                           tuple(tuple(pair) for pair in d.get("code", ())))
 
 
 def _all_with(info_list, diagnosis, message):
@@ -203,8 +205,10 @@ def grade_submission(sub, plan, limits=sandbox.Limits()):
             notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
     if run.killed:
         notes += (f"Your notebook was stopped after {limits.timeout:g} s; unfinished checks count as timeouts.",)
+    code = tuple((cell["id"].removesuffix("_solution"), cell["code"]) for cell in restored.cells
+                 if cell["id"].endswith("_solution"))
     return SubmissionGrade(sub.student, sub.assignment, tuple(results), tuple(restored.tampering), notes,
-                           seconds=time.monotonic() - start, landlock=run.landlock)
+                           seconds=time.monotonic() - start, landlock=run.landlock, code=code)
 
 
 def _judge_all(plan, infos, restored, run, limits):

@@ -19,6 +19,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from .catalogue import EXERCISES
 from .cli import CommandError
 
 TAMPER_TAG = "[tampered]"
@@ -75,16 +76,26 @@ body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;
 vertical-align:top}.ok{color:#17692e}.bad{color:#a3001b}.note{background:#fff4ce;padding:.6em;
 border-left:4px solid #e0a800;margin:1em 0}code{background:#f3f3f3;padding:0 .2em}
+pre{background:#f6f8fa;padding:.5em;overflow-x:auto;font-size:.85em}.src{color:#666;font-size:.85em;margin-top:.3em}
+summary{cursor:pointer;color:#444;font-size:.9em}
 """
 
 
 def feedback_html(grade):
+    """The learner's page: per exercise status, points, diagnosis, hint, source and their own code."""
     e = html.escape
+    code = {}
+    for exercise, text in grade.code:
+        code[exercise] = code.get(exercise, "") + text
     rows = []
     for r in grade.results:
         cls = "ok" if r.diagnosis == "ok" else "bad"
+        source = EXERCISES[r.exercise].info.source if r.exercise in EXERCISES else ""
+        yours = (f"<details{'' if r.diagnosis == 'ok' else ' open'}><summary>your code</summary>"
+                 f"<pre>{e(code[r.exercise])}</pre></details>" if r.exercise in code else "")
         rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{_number(r.score)} / {_number(r.max_score)}</td>"
-                    f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}</td></tr>")
+                    f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}"
+                    f"<div class=\"src\">source: {e(source)}</div>{yours}</td></tr>")
     notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes)
     if grade.tampering:
         notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "

@@ -28,6 +28,7 @@ from cells import IMPORTS, free, md, setup, solution  # noqa: E402
 from grader import catalogue  # noqa: E402
 from grader.cli import CommandError, main  # noqa: E402
 from grader.grade import grade  # noqa: E402
+from grader.samples import strip_solution_markers  # noqa: E402
 from grader.sandbox import Limits  # noqa: E402
 
 A = "02_regression"
@@ -106,8 +107,12 @@ def _submit(course, student, nb=None, *, raw=None, name=f"{A}.ipynb"):
 
 
 def _solved():
-    """The source notebook as a learner who solved everything would hand it in."""
-    return _read_source_as_student(_source_notebook())
+    """The source notebook as a learner who solved everything would hand it in (no markers)."""
+    nb = _read_source_as_student(_source_notebook())
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = strip_solution_markers(cell.source)
+    return nb
 
 
 def _read_source_as_student(nb):
@@ -175,7 +180,9 @@ def test_solved_untouched_and_culprit(course):
 
     page = (course / "feedback" / "carol" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "sign_flipped" in page and "<script" not in page and "BEGIN SOLUTION" not in page
-    assert "return -2" not in page  # no reference code
+    assert "def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)" in page  # her own code, beside its diagnosis
+    stubs = (course / "feedback" / "bob" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "return -2" not in stubs and "NotImplementedError" in stubs  # his stubs, no reference code
 
 
 def _assert_gradebook_matches(course):
