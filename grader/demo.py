@@ -52,11 +52,12 @@ def demo(course=None):
     print(f"course directory: {course}")
     release(course)
     hand_in(course)
-    grade(course)
+    summary = grade(course, quiet=True)
+    print(summary.isolation())
     print(summary_table(course))
     print(f"\nper-exercise scores and diagnoses: {course / 'exercise_scores.csv'}")
-    for path in (course / "report.html", *sorted((course / "feedback").glob("*/*/*.html"))[:3]):
-        if path.exists():
-            print(f"open: {path}")
-    print(f"… and {len(list((course / 'feedback').glob('*/*/*.html')))} feedback pages under {course / 'feedback'}")
+    print(f"class report:                      {course / 'report.html'}")
+    print(f"a struggling learner's feedback:   {course / 'feedback/struggling/02_regression/02_regression.html'}")
+    print(f"all {len(list((course / 'feedback').glob('*/*/*.html')))} feedback pages:              "
+          f"{course / 'feedback'}")
     return course

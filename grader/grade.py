@@ -87,7 +87,8 @@ class Summary:
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s), see grading_problems.csv:")
             lines.extend(f"  {p.student} {p.assignment}: {p.problem}" for p in self.problems)
-        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, feedback/ and gradebook.db")
+        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, feedback/, report.html "
+                     "and gradebook.db")
         return "\n".join(lines)
 
 
@@ -318,6 +319,7 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
         report_files.write_gradebook(root, grades)
     report_files.write_csvs(root, grades, problems)
     report_files.write_feedback(root, grades)
+    report_files.write_class_report(root, grades)
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
                       landlock=min((g.landlock for g in fresh if g.landlock is not None), default=None),
                       namespaces=confine.available()[1])

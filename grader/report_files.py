@@ -108,6 +108,14 @@ def feedback_html(grade):
             f"{''.join(rows)}</table></body></html>\n")
 
 
+def write_class_report(root, grades):
+    """DIR/report.html: where the class struggles (grader.class_report)."""
+    from . import class_report
+    rows = [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise, "score": r.score,
+             "max_score": r.max_score, "diagnosis": r.diagnosis} for g in grades for r in g.results]
+    atomic_write(root / "report.html", class_report.render(rows))
+
+
 def write_feedback(root, grades):
     for g in grades:
         atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g))
