@@ -18,6 +18,7 @@ Submissions run in parallel (jobs threads, each driving one worker process); the
 sorted, so they do not depend on jobs.
 """
 import hashlib
+import io
 import json
 import os
 import sys
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import catalogue, discover, report_files, restore, sandbox
+from .progress import Progress
 from .sandbox import confine
 from .check import GRADING_SEED
 from .cli import CommandError
@@ -297,10 +299,13 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
             reused += 1
         else:
             todo.append((key, digest, sub))
+    progress = Progress(len(todo), "grading", stream=None if not quiet else io.StringIO())
+
     def grade_and_store(item):
         key, digest, sub = item
         g = grade_submission(sub, plans[sub.assignment], limits)
         cache[key] = _store(root, key, digest, g)
+        progress.step()
         return g
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
