@@ -1,0 +1,23 @@
+"""The README's figures are the catalogue's, and its first lines are the two commands."""
+import re
+from pathlib import Path
+
+import grader
+from grader import catalogue
+
+README = Path(grader.__file__).resolve().parent.parent / "README.md"
+
+
+def test_first_lines_are_the_two_commands():
+    lines = README.read_text(encoding="utf-8").splitlines()
+    commands = [line for line in lines[:6] if line.startswith("pip install")]
+    assert commands[0].startswith('pip install . && backprop-course demo')
+    assert commands[1].startswith('pip install ".[test]" && python -m pytest')
+
+
+def test_counts_match_the_catalogue():
+    text = README.read_text(encoding="utf-8")
+    assignments, functions, points = re.search(r"(\w+) assignments, (\d+) graded functions, (\d+) points", text).groups()
+    assert assignments == "Six" and len(catalogue.ASSIGNMENTS) == 6
+    assert int(functions) == len(catalogue.EXERCISES)
+    assert int(points) == sum(e.info.points for e in catalogue.EXERCISES.values())
