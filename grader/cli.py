@@ -4,6 +4,7 @@ import sys
 
 EXAMPLES = """examples:
   backprop-course release --course ~/course
+  backprop-course collect --course ~/course --from canvas-export.zip
   backprop-course grade --course ~/course --assignment 02_regression --jobs 2
   backprop-course demo
 """
@@ -32,6 +33,13 @@ def build_parser():
     grade.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
 
+    collect = commands.add_parser("collect", help="copy an LMS export (folder or .zip) into DIR/submitted",
+                                  epilog="example:\n  backprop-course collect --course ~/course --from canvas-export.zip",
+                                  formatter_class=argparse.RawDescriptionHelpFormatter)
+    collect.add_argument("--course", required=True, help="the course directory made by release")
+    collect.add_argument("--from", dest="export", required=True, help="the export: a folder or a .zip of notebooks")
+    collect.add_argument("--force", action="store_true", help="replace submissions that differ")
+
     commands.add_parser("demo", help="release and grade the bundled sample class in a temporary directory",
                         epilog="example:\n  backprop-course demo",
                         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,6 +55,9 @@ def main(argv=None):
         elif args.command == "grade":
             from .grade import grade
             grade(args.course, args.assignment, jobs=args.jobs, force=args.force)
+        elif args.command == "collect":
+            from .collect import collect, summary
+            print(summary(collect(args.course, args.export, force=args.force)))
         elif args.command == "demo":
             from .demo import demo
             demo()

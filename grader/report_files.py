@@ -25,13 +25,15 @@ from .cli import CommandError
 TAMPER_TAG = "[tampered]"
 
 
-def atomic_write(path, text):
+def atomic_write(path, data):
+    """Write text (UTF-8) or bytes to path through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    text_mode = {"mode": "w", "encoding": "utf-8", "newline": ""}
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, **({"mode": "wb"} if isinstance(data, bytes) else text_mode)) as f:
+            f.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
