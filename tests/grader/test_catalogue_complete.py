@@ -91,11 +91,9 @@ def test_variant_keys_and_hints_are_known_codes(name):
         assert used in catalogue.EXERCISES, f"{name}: uses unknown exercise {used!r}"
 
 
-@pytest.mark.parametrize("name", ALL_NAMES)
+@pytest.mark.parametrize("name", [n for n in ALL_NAMES if catalogue.EXERCISES[n].n_random])
 def test_random_cases_depend_on_the_seed(name):
     exercise = catalogue.EXERCISES[name]
-    if exercise.n_random == 0:
-        pytest.skip("worked cases only")
     hidden = [repr(args) for _, args in exercise.inputs(GRADING_SEED)[len(exercise.worked):]]
     public = [repr(args) for _, args in exercise.inputs(catalogue.PUBLIC_SEED)[len(exercise.worked):]]
     assert hidden != public
