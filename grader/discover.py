@@ -4,7 +4,8 @@ Operator errors (no course directory, no DIR/source, an unknown --assignment) ra
 with what to do. Anything wrong with one student's folder becomes a Problem for that student:
 an unknown assignment folder is only reported; a missing or ambiguous notebook for a known
 assignment is graded as such (every exercise missing). A renamed notebook is graded when it is
-the only .ipynb in the folder.
+the only .ipynb in the folder. Symbolic links are never followed: a linked student folder,
+assignment folder or notebook could point at the source notebook or at another learner's work.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,12 +64,19 @@ def find(root, assignments):
         return submissions, problems
     for student_dir in sorted(p for p in submitted.iterdir() if _visible(p)):
         student = student_dir.name
+        if student_dir.is_symlink():
+            problems.append(Problem(student, "", f"submitted/{student} is a symbolic link, not a student folder: "
+                                                 "ignored"))
+            continue
         if not student_dir.is_dir():
             problems.append(Problem(student, "", f"submitted/{student} is a file, not a student folder"))
             continue
         for folder in sorted(p for p in student_dir.iterdir() if _visible(p)):
             a = folder.name
-            if not folder.is_dir():
+            if folder.is_symlink() and a in assignments:
+                submissions.append(Submission(student, a, None, f"submitted/{student}/{a} is a symbolic link, "
+                                                                "not a folder: submit the notebook itself"))
+            elif not folder.is_dir():
                 problems.append(Problem(student, "", f"stray file submitted/{student}/{a} ignored"))
             elif a not in catalogue.ASSIGNMENTS:
                 problems.append(Problem(student, a, f"unknown assignment folder submitted/{student}/{a} "
@@ -80,9 +88,12 @@ def find(root, assignments):
 
 def _submission(student, a, folder):
     expected = folder / f"{a}.ipynb"
+    if expected.is_symlink():
+        return Submission(student, a, None, f"{a}.ipynb is a symbolic link, not a notebook: "
+                                            "submit the notebook file itself")
     if expected.is_file():
         return Submission(student, a, expected)
-    notebooks = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and _visible(p))
+    notebooks = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink() and _visible(p))
     if len(notebooks) == 1:
         return Submission(student, a, notebooks[0],
                           f"graded {notebooks[0].name}, the only notebook in the folder (expected {a}.ipynb)")

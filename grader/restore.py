@@ -21,6 +21,8 @@ version says. The solution cells of the source are never read: they hold the ref
 A notebook that cannot be read (not JSON, an nbformat version that cannot be converted to 4, a
 broken cell list, too big) raises Unreadable with a message for the learner.
 """
+import errno
+import os
 import re
 import warnings
 from dataclasses import dataclass, field
@@ -82,14 +84,29 @@ def _role(cell):
     return "free"
 
 
+def _read_bytes(path):
+    """The file's bytes, refusing a symbolic link even if one replaced the file after discovery."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise Unreadable(f"the submitted notebook {Path(path).name} is a symbolic link, not a notebook: "
+                             "submit the notebook file itself") from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        if os.fstat(f.fileno()).st_size > MAX_BYTES:
+            raise Unreadable(f"the notebook is larger than {MAX_BYTES // 2 ** 20} MB; "
+                             "clear its outputs and submit again")
+        return f.read()
+
+
 def _read(path):
     path = Path(path)
-    if path.stat().st_size > MAX_BYTES:
-        raise Unreadable(f"the notebook is larger than {MAX_BYTES // 2 ** 20} MB; clear its outputs and submit again")
+    data = _read_bytes(path)
     try:
         with warnings.catch_warnings():  # duplicate cell ids and the like: we judge structure ourselves
             warnings.simplefilter("ignore")
-            nb = nbformat.read(str(path), as_version=4, capture_validation_error={})
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4, capture_validation_error={})
     except Exception as exc:  # NotJSONError, NBFormatError, UnicodeDecodeError, OSError …
         kind = "not valid notebook JSON" if "JSON" in type(exc).__name__ or isinstance(exc, ValueError) \
             else f"unreadable ({type(exc).__name__})"
