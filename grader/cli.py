@@ -32,6 +32,9 @@ def build_parser():
     grade.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--dask", metavar="SCHEDULER_ADDRESS", default=None,
+                       help="spread the submissions over a Dask cluster, e.g. tcp://10.0.0.5:8786 "
+                            "(needs backprop-course[dask] on this machine and on every worker)")
 
     collect = commands.add_parser("collect", help="copy an LMS export (folder or .zip) into DIR/submitted",
                                   epilog="example:\n  backprop-course collect --course ~/course --from canvas-export.zip",
@@ -54,7 +57,7 @@ def main(argv=None):
             release(args.course, args.assignment)
         elif args.command == "grade":
             from .grade import grade
-            grade(args.course, args.assignment, jobs=args.jobs, force=args.force)
+            grade(args.course, args.assignment, jobs=args.jobs, force=args.force, dask=args.dask)
         elif args.command == "collect":
             from .collect import collect, summary
             print(summary(collect(args.course, args.export, force=args.force)))

@@ -14,20 +14,26 @@ DIR/.backprop-course/results/<student>/<assignment>.json with a digest of the su
 source notebook, the grader's own code and the limits: a run killed midway loses nothing, and the
 next run grades only what is new or changed (force=True grades everything again). The reports
 always cover every submission present that has been graded.
-Submissions run in parallel (jobs threads, each driving one worker process); the outputs are
-sorted, so they do not depend on jobs.
+Submissions run in parallel: jobs threads, each driving one warm sandbox (sandbox.Zygote, started
+while this process imports nbformat and nbgrader), or the tasks of a Dask cluster (dask=ADDRESS,
+grade_remote); the outputs are sorted, so they depend on neither. The reports are written from the
+result files (StoredGrades), and the gradebook in transactions of GRADEBOOK_BATCH submissions, so
+memory does not grow with the class.
 """
 import hashlib
 import io
 import json
 import os
+import queue
 import sys
+import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import catalogue, discover, report_files, restore, sandbox
+from . import catalogue, discover, report_files, sandbox
 from .progress import Progress
 from .sandbox import confine
 from .check import GRADING_SEED
@@ -98,16 +104,15 @@ class Summary:
 class Plan:
     """What every submission of one assignment shares: source cells, cases and calls."""
     assignment: str
-    source: restore.Source
+    source: object  # restore.Source (restore is imported lazily: nbformat is slow to import)
     names: tuple
     cases: dict  # name -> [CaseRecord]
     calls: list  # worker calls, wire-encoded inputs
 
 
 def _plan(root, a):
-    path = root / "source" / a / f"{a}.ipynb"
-    if not path.is_file():
-        raise CommandError(f"no source notebook {path}: run `backprop-course release --course {root}` first")
+    restore = _import_restore()
+    path = _source_path(root, a)
     try:
         source = restore.load_source(path)
     except (restore.Unreadable, OSError) as exc:
@@ -131,9 +136,9 @@ def _fingerprint(limits):
     return h.hexdigest()
 
 
-def _digest(sub, plan, fingerprint):
+def _digest(sub, source_path, fingerprint):
     h = hashlib.sha256(fingerprint.encode())
-    h.update(plan.source.path.read_bytes())
+    h.update(source_path.read_bytes())
     h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
     if sub.path is not None:
         try:
@@ -155,8 +160,8 @@ def _load_cache(root, keys):
             data = json.loads(_result_path(root, key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
-            cache[key] = data
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("digest"), str):
+            cache[key] = {"digest": data["digest"]}  # the grade stays on disk until the reports
     return cache
 
 
@@ -176,12 +181,51 @@ def _from_json(d):
                            tuple(tuple(pair) for pair in d.get("code", ())))
 
 
+class StoredGrades(Sequence):
+    """The graded submissions, sorted by student and assignment, read back one at a time from
+    their result files whenever they are iterated: the reports are written from the files, so
+    the grader's memory does not grow with the class."""
+
+    def __init__(self, root, keys):
+        self.root = root
+        self.keys = sorted(keys, key=lambda k: tuple(k.split("/", 1)))
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        data = json.loads(_result_path(self.root, self.keys[index]).read_text(encoding="utf-8"))
+        return _from_json(data["grade"])
+
+
+GRADEBOOK_BATCH = 500  # submissions per gradebook transaction: nbgrader's ORM keeps each one's objects
+
+
 def _all_with(info_list, diagnosis, message):
     return tuple(Result(i.name, 0.0, i.points, diagnosis, message) for i in info_list)
 
 
-def grade_submission(sub, plan, limits=sandbox.Limits()):
-    """SubmissionGrade of one discovered submission; never raises for anything in the notebook."""
+def grade_submission(sub, plan, limits=sandbox.Limits(), runner=None):
+    """SubmissionGrade of one discovered submission; never raises for anything in the notebook.
+    runner: a sandbox.Zygote to run it in (warm); None: a one-shot sandbox.run.
+
+    Whatever goes wrong while grading one submission costs that submission only: it is graded
+    `error` on every exercise and reported in grading_problems.csv, and the batch goes on.
+    """
+    try:
+        return _grade_submission(sub, plan, limits, runner)
+    except Exception as exc:
+        what = f"{type(exc).__name__}: {str(exc)[:200]}".encode("utf-8", "replace").decode("utf-8")
+        message = f"The grader could not judge this notebook ({what}); your instructor sees it in grading_problems.csv."
+        infos = [catalogue.EXERCISES[n].info for n in plan.names]
+        return SubmissionGrade(sub.student, sub.assignment, _all_with(infos, "error", message),
+                               notes=(f"grading failed: {what}",))
+
+
+def _grade_submission(sub, plan, limits, runner):
+    restore = _import_restore()
     start = time.monotonic()
     infos = [catalogue.EXERCISES[n].info for n in plan.names]
     notes = (sub.problem,) if sub.problem else ()
@@ -199,7 +243,10 @@ def grade_submission(sub, plan, limits=sandbox.Limits()):
         return SubmissionGrade(sub.student, sub.assignment,
                                _all_with(infos, "error", f"The notebook could not be read ({exc.strerror})."),
                                notes=notes, seconds=time.monotonic() - start)
-    run = sandbox.run(restored.cells, plan.calls, limits, trace=plan.names)
+    if runner is not None:
+        run = runner.run(restored.cells, plan.calls, trace=plan.names, limits=limits)
+    else:
+        run = sandbox.run(restored.cells, plan.calls, limits, trace=plan.names)
     results = _judge_all(plan, infos, restored, run, limits)
     results = _culprits(plan, results, run)
     for i, (error, message) in sorted(run.cell_errors.items()):
@@ -271,8 +318,177 @@ def _culprits(plan, results, run):
     return out
 
 
-def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=False):
-    """Grade a course directory; return a Summary. CommandError for an unusable command or course."""
+# --- Dask: the same grading, spread over a distributed cluster ---
+
+_REMOTE = threading.local()  # per Dask worker thread: its Zygote
+_REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, fingerprint) -> Plan
+_REMOTE_LOCK = threading.Lock()
+
+
+def _remote_plan(assignment, source_text, fingerprint, limits):
+    """The Plan of an assignment on a Dask worker, computed there once (the cases are
+    deterministic: GRADING_SEED); refuses to grade with a grader that is not the client's."""
+    import tempfile
+    key = (assignment, hashlib.sha256(source_text.encode()).hexdigest(), fingerprint)
+    with _REMOTE_LOCK:
+        if key not in _REMOTE_PLANS:
+            if _fingerprint(limits) != fingerprint:
+                raise RuntimeError("this Dask worker runs another version of backprop-course than the "
+                                   "client: install the same version on every worker")
+            folder = Path(tempfile.mkdtemp(prefix="backprop-source-"))
+            path = folder / "source" / assignment / f"{assignment}.ipynb"
+            path.parent.mkdir(parents=True)
+            path.write_text(source_text, encoding="utf-8")
+            _REMOTE_PLANS[key] = _plan(folder, assignment)
+        return _REMOTE_PLANS[key]
+
+
+def grade_remote(task):
+    """A Dask task: one submission in, its SubmissionGrade out, both as JSON text (no pickles of
+    learner data either way). The learner's code runs in this worker's sandbox, exactly as in a
+    local run; the worker needs only backprop-course installed, not the course directory."""
+    import tempfile
+    t = json.loads(task)
+    limits = sandbox.Limits(**t["limits"])
+    plan = _remote_plan(t["assignment"], t["source"], t["fingerprint"], limits)
+    if not hasattr(_REMOTE, "zygote"):
+        import atexit
+        _REMOTE.zygote = sandbox.Zygote(limits)
+        atexit.register(_REMOTE.zygote.close)  # its sandbox and folders go with the worker
+    with tempfile.TemporaryDirectory(prefix="backprop-sub-") as folder:
+        path = None
+        if t["notebook"] is not None:
+            path = Path(folder) / t["name"]
+            path.write_bytes(t["notebook"].encode("utf-8", "surrogateescape"))
+        sub = discover.Submission(t["student"], t["assignment"], path, t["problem"])
+        g = grade_submission(sub, plan, limits, runner=_REMOTE.zygote)
+    return json.dumps(_to_json(g))
+
+
+def _task(sub, plan, limits, fingerprint):
+    """The JSON text a Dask worker needs to grade sub: the notebook's and the source's text."""
+    notebook = None
+    if sub.path is not None:
+        notebook = sub.path.read_bytes().decode("utf-8", "surrogateescape")
+    return json.dumps({"student": sub.student, "assignment": sub.assignment, "problem": sub.problem,
+                       "name": sub.path.name if sub.path else None, "notebook": notebook,
+                       "source": plan.source.path.read_text(encoding="utf-8"), "fingerprint": fingerprint,
+                       "limits": asdict(limits)})
+
+
+def _grade_on_dask(address, todo, plans, limits, fingerprint, store):
+    """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
+    stays flat however big the class), and store each result as it arrives."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise CommandError("--dask needs Dask: pip install 'backprop-course[dask]'") from None
+    try:
+        client = Client(address, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    fresh = []
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        window = max(4, 4 * threads)
+        pending = iter(todo)
+        futures = as_completed()
+        keys = {}
+
+        def submit_next():
+            for key, digest, sub in pending:
+                try:
+                    task = _task(sub, plans[sub.assignment], limits, fingerprint)
+                except OSError:  # unreadable here: graded here, as a local run would
+                    fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits)))
+                    continue
+                future = client.submit(grade_remote, task, key=f"backprop-grade-{key}-{digest[:16]}", pure=False)
+                keys[future.key] = (key, digest)
+                futures.add(future)
+                return True
+            return False
+
+        for _ in range(window):
+            if not submit_next():
+                break
+        for future in futures:
+            key, digest = keys.pop(future.key)
+            try:
+                g = _from_json(json.loads(future.result()))
+            except Exception as exc:  # the worker could not grade at all (not the learner's doing)
+                raise CommandError(f"a Dask worker failed on {key}: {type(exc).__name__}: {exc}") from None
+            future.release()
+            fresh.append(store(key, digest, g))
+            submit_next()
+    finally:
+        client.close()
+    return fresh
+
+
+def _source_path(root, a):
+    path = root / "source" / a / f"{a}.ipynb"
+    if not path.is_file():
+        raise CommandError(f"no source notebook {path}: run `backprop-course release --course {root}` first")
+    return path
+
+
+def _import_restore():
+    """Import grader.restore (and with it nbformat) without compiling the IRI grammars.
+
+    nbformat validates with jsonschema, whose format checkers import rfc3987_syntax when it is
+    installed: 39 lark grammars compiled at import time, about a second of every grading run, for
+    the "iri" and "iri-reference" formats that no notebook schema uses. When jsonschema is not
+    loaded yet, it is imported with that one module hidden (jsonschema then skips those two
+    checkers, as it does wherever the module is not installed); the module is importable again
+    right after, for anyone else in this process."""
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None
+        try:
+            import jsonschema  # noqa: F401
+        except ImportError:
+            pass
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+    from . import restore
+    return restore
+
+
+def _warm_report_imports():
+    """Import what the reports need (matplotlib for the class report) while submissions run."""
+    try:
+        from . import class_report  # noqa: F401
+    except Exception:  # the report itself will say what is wrong
+        pass
+
+
+def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle):
+    """Grade the submissions in todo (here in jobs threads, each with a warm sandbox from idle,
+    or on Dask) and store each result the moment it is known; return the Landlock ABI of each."""
+    def store(key, digest, g):
+        _store(root, key, digest, g)
+        cache[key] = {"digest": digest}
+        progress.step()
+        return g.landlock  # all the caller keeps: the grade itself is on disk
+
+    if dask:
+        return _grade_on_dask(dask, todo, plans, limits, fingerprint, store)
+
+    def grade_and_store(item):
+        key, digest, sub = item
+        zygote = idle.get()
+        try:
+            return store(key, digest, grade_submission(sub, plans[sub.assignment], limits, runner=zygote))
+        finally:
+            idle.put(zygote)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(grade_and_store, todo))
+
+
+def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=False, dask=None):
+    """Grade a course directory; return a Summary. CommandError for an unusable command or course.
+    dask: the address of a Dask scheduler to spread the submissions over (None: this machine)."""
     start = time.monotonic()
     limits = limits or sandbox.Limits()
     jobs = jobs or os.cpu_count() or 1
@@ -286,32 +502,40 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     everything, problems = discover.find(root, list(catalogue.ASSIGNMENTS))
     subs = [s for s in everything if s.assignment in chosen]
     needed = sorted({s.assignment for s in subs}, key=list(catalogue.ASSIGNMENTS).index)
-    plans = {a: _plan(root, a) for a in needed}
-    report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
+    sources = {a: _source_path(root, a) for a in needed}
+    if not (root / "gradebook.db").is_file():
+        raise CommandError(f"{root} has no gradebook.db: run `backprop-course release --course {root}` first")
 
     cache = _load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
     fingerprint = _fingerprint(limits)
     todo, reused = [], 0
     for sub in subs:
         key = f"{sub.student}/{sub.assignment}"
-        digest = _digest(sub, plans[sub.assignment], fingerprint)
+        digest = _digest(sub, sources[sub.assignment], fingerprint)
         if not force and cache.get(key, {}).get("digest") == digest:
             reused += 1
         else:
             todo.append((key, digest, sub))
-    progress = Progress(len(todo), "grading", stream=None if not quiet else io.StringIO())
 
-    def grade_and_store(item):
-        key, digest, sub = item
-        g = grade_submission(sub, plans[sub.assignment], limits)
-        cache[key] = _store(root, key, digest, g)
-        progress.step()
-        return g
+    # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
+    # nbformat and nbgrader and computes the cases: on two cores the two overlap.
+    idle = queue.SimpleQueue()
+    zygotes = [] if dask else [sandbox.Zygote(limits) for _ in range(min(jobs, len(todo)))]
+    try:
+        for z in zygotes:
+            z.spawn()
+            idle.put(z)
+        plans = {a: _plan(root, a) for a in needed}
+        report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
+        warm = threading.Thread(target=_warm_report_imports, daemon=True)
+        warm.start()
+        progress = Progress(len(todo), "grading", stream=None if not quiet else io.StringIO())
+        fresh = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle)
+    finally:
+        for z in zygotes:
+            z.close()
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        fresh = list(pool.map(grade_and_store, todo))
-
-    grades = sorted((_from_json(v["grade"]) for v in cache.values()), key=lambda g: (g.student, g.assignment))
+    grades = StoredGrades(root, cache)
     for g in grades:
         problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
         if g.tampering:
@@ -319,14 +543,16 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
 
     if grades:
-        graded_assignments = sorted({g.assignment for g in grades})
-        report_files.check_gradebook(root, graded_assignments, catalogue.ASSIGNMENTS)
-        report_files.write_gradebook(root, grades)
+        others = sorted({g.assignment for g in grades} - set(needed))  # graded before, not chosen now
+        if others:
+            report_files.check_gradebook(root, others, catalogue.ASSIGNMENTS)
+        for first in range(0, len(grades), GRADEBOOK_BATCH):
+            report_files.write_gradebook(root, grades[first:first + GRADEBOOK_BATCH])
     report_files.write_csvs(root, grades, problems)
     report_files.write_feedback(root, grades)
     report_files.write_class_report(root, grades)
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
-                      landlock=min((g.landlock for g in fresh if g.landlock is not None), default=None),
+                      landlock=min((abi for abi in fresh if abi is not None), default=None),
                       namespaces=confine.available()[1])
     if not quiet:
         print(summary.text())

@@ -61,12 +61,16 @@ def _numpy_folders():
     return [str(here)] + ([str(libs)] if libs.is_dir() else [])
 
 
-def command(worker_argv, libdir, home):
-    """The argv that runs worker_argv confined, or worker_argv itself when namespaces are off."""
+def command(worker_argv, libdir, home, as_pid_1=False):
+    """The argv that runs worker_argv confined, or worker_argv itself when namespaces are off.
+
+    as_pid_1: the worker is PID 1 of its PID namespace (the zygote, which reaps and sweeps its
+    namespace itself) instead of a child of bubblewrap's own init."""
     ok, _ = available()
     if not ok:
         return list(worker_argv)
     args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
+            *(["--as-pid-1"] if as_pid_1 else []),
             "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for link in ("bin", "lib", "lib64", "sbin"):

@@ -1,10 +1,12 @@
 """The sandbox worker: runs one submission's cells and calls, and reports plain data, line by line.
 
-Started by grader.sandbox.run as `python -I -S worker.py LIBDIR` in a fresh interpreter. It
+Started by grader.sandbox.run as `python -I -S worker.py LIBDIR` in a fresh interpreter (one-shot);
+or, on the warm path, imported by zygote.py, whose forked child calls serve() with the request
+read from its own pipe and the protocol on another (see grader/sandbox/__init__.py). Either way it
 imports only the standard library, numpy and `judge` (a copy of grader/judge in LIBDIR); the
 package `solutions` is not on its path and was never in its memory.
 
-Protocol. stdin holds one JSON request:
+Protocol. stdin (one-shot) or the request pipe (zygote child) holds one JSON request:
     {"cells": [{"id": grade_id, "code": str}, ...],
      "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],
      "call_timeout": s, "cell_timeout": s, "output_cap": chars, "trace": [name, ...],
@@ -230,21 +232,32 @@ def _tracer(name, function, called):
 
 
 def main():
+    """One-shot mode: the request on stdin, the protocol on a duplicate of stdout."""
     libdir = sys.argv[1]
     stdlib = [p for p in sys.path if p]
     sys.path.insert(0, libdir)
     import numpy as np  # noqa: F401  (imported before the fence, from the symlink in libdir)
-    from judge import run, wire
-    from judge.diagnose import Outcome
+    import judge.run  # noqa: F401
 
     request = json.loads(sys.stdin.read())
     sys.stdin.close()
+    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    serve(request, protocol, libdir, stdlib)
+
+
+def serve(request, protocol, libdir, stdlib):
+    """Fence this process (rlimits, Landlock, fds), run the request's cells and calls, report on
+    protocol and end the process. Shared by the one-shot worker and the zygote's forked child
+    (zygote.py); never returns."""
+    import numpy as np
+    from judge import run, wire
+    from judge.diagnose import Outcome
+
     _apply_limits(request.get("rlimits", {}))
     call_timeout = float(request.get("call_timeout", 5))
     cell_timeout = float(request.get("cell_timeout", 10))
     output = _CappedText(int(request.get("output_cap", 1_000_000)))
 
-    protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)

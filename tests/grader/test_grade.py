@@ -379,3 +379,27 @@ def test_restore_flags_deleted_duplicated_and_edited_locked_cells(course):
     assert "return -2" not in " ".join(c["code"] for c in restored.cells if c["id"] != "dL_dyhat_solution")
     untouched = restore.restore(course / "release" / A / f"{A}.ipynb", source)
     assert untouched.tampering == [] and untouched.missing_solutions == []
+
+
+def test_a_grader_failure_costs_only_that_submission(course, monkeypatch):
+    """Even a fault of the grader itself (here: judging blows up for one student) loses no batch."""
+    import grader.grade as grade_module
+    real = grade_module._judge_all
+
+    def judge_all(plan, infos, restored, run, limits):
+        if any("ZAP" in cell["code"] for cell in restored.cells):
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(plan, infos, restored, run, limits)
+
+    monkeypatch.setattr(grade_module, "_judge_all", judge_all)
+    _submit(course, "alice", _solved())
+    _submit(course, "mallory", _set_solution(_solved(), "mse_loss", "ZAP = 1\ndef mse_loss(y, y_hat):\n"
+                                                                     "    return (y - y_hat) ** 2"))
+    summary = _grade(course, jobs=1)
+    assert summary.graded == 2
+    assert {r["diagnosis"] for r in _by_exercise(course, "alice").values()} == {"ok"}
+    mallory = _by_exercise(course, "mallory")
+    assert {r["diagnosis"] for r in mallory.values()} == {"error"}
+    assert "RecursionError" in mallory["mse_loss"]["message"]
+    problems = _rows(course, "grading_problems.csv")
+    assert any(p["student_id"] == "mallory" and "grading failed" in p["problem"] for p in problems)
