@@ -12,7 +12,8 @@ ASSIGNMENTS = ("01_derivatives", "02_regression", "03_classification", "04_worke
                "05_training", "06_vectorized")
 
 
-def build(assignment):
+def notebook(assignment):
+    """The notebook described by tools/notebooks/nb_<assignment>.py, validated."""
     cells = importlib.import_module(f"nb_{assignment}").CELLS
     nb = nbformat.v4.new_notebook(cells=cells)
     nb.metadata.update({"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
@@ -20,9 +21,13 @@ def build(assignment):
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{assignment[:2]}-{i:03d}"
     nbformat.validate(nb)
+    return nb
+
+
+def build(assignment):
     path = ROOT / "exercises" / assignment / f"{assignment}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, path)
+    nbformat.write(notebook(assignment), path)
     return path
 
 
