@@ -5,6 +5,7 @@ twice (the second time over instructor files that must survive), then check what
 and nbgrader see there.
 """
 import ast
+import csv
 import os
 import re
 import shutil
@@ -309,3 +310,26 @@ def test_gate_refuses_a_broken_solution_and_writes_nothing(tmp_path, monkeypatch
     assert f"cell test_{name}" in message or f"cell {name}_solution" in message
     assert "ValueError" in message or "[error]" in message
     assert snapshot(root) == before
+
+
+@pytest.mark.slow
+def test_our_grader_gives_reference_all_66_and_stubs_not_implemented(course, tmp_path):
+    from grader import samples
+    from grader.grade import grade
+
+    root = tmp_path / "course"
+    shutil.copytree(course["root"], root, ignore=shutil.ignore_patterns("submitted", "autograded"))
+    for a in ASSIGNMENTS:
+        student = read(root / "release" / a / f"{a}.ipynb")
+        for who, nb in (("ref", samples.submission(student, read(root / "source" / a / f"{a}.ipynb"))),
+                        ("stub", student)):
+            (root / "submitted" / who / a).mkdir(parents=True)
+            nbformat.write(nb, root / "submitted" / who / a / f"{a}.ipynb")
+    grade(root, jobs=2, quiet=True)
+    with open(root / "exercise_scores.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    ref = {r["exercise"]: r for r in rows if r["student_id"] == "ref"}
+    stub = {r["exercise"]: r for r in rows if r["student_id"] == "stub"}
+    assert len(ref) == len(stub) == len(catalogue.EXERCISES) == 66
+    assert all(r["diagnosis"] == "ok" and r["score"] == r["max_score"] for r in ref.values())
+    assert all(r["diagnosis"] == "not_implemented" and float(r["score"]) == 0 for r in stub.values())
