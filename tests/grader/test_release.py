@@ -333,3 +333,54 @@ def test_our_grader_gives_reference_all_66_and_stubs_not_implemented(course, tmp
     assert len(ref) == len(stub) == len(catalogue.EXERCISES) == 66
     assert all(r["diagnosis"] == "ok" and r["score"] == r["max_score"] for r in ref.values())
     assert all(r["diagnosis"] == "not_implemented" and float(r["score"]) == 0 for r in stub.values())
+
+
+FLIP = '''
+
+def _flip(value):
+    if isinstance(value, dict):
+        return {k: _flip(v) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_flip(v) for v in value)
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, int):
+        return value + 1
+    return -value
+
+
+_reference_NAME = NAME
+
+
+def NAME(*args, **kwargs):
+    return _flip(_reference_NAME(*args, **kwargs))
+'''
+
+
+@pytest.mark.slow
+def test_one_mistake_costs_that_exercise_and_names_it_in_its_callers(course, tmp_path):
+    """66 learners, each the reference with one function's result negated (a sign slip)."""
+    from grader import samples
+    from grader.grade import grade
+
+    root = tmp_path / "course"
+    shutil.copytree(course["root"], root, ignore=shutil.ignore_patterns("submitted", "autograded"))
+    for a in ASSIGNMENTS:
+        student = read(root / "release" / a / f"{a}.ipynb")
+        source = read(root / "source" / a / f"{a}.ipynb")
+        for name in catalogue.ASSIGNMENTS[a]:
+            code = samples.strip_solution_markers(cell(source, f"{name}_solution").source)
+            folder = root / "submitted" / name / a
+            folder.mkdir(parents=True)
+            nb = samples.submission(student, source, {name: code + FLIP.replace("NAME", name)})
+            nbformat.write(nb, folder / f"{a}.ipynb")
+    grade(root, jobs=2, quiet=True)
+    with open(root / "exercise_scores.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for name in catalogue.EXERCISES:
+        mine = {r["exercise"]: r for r in rows if r["student_id"] == name}
+        assert float(mine[name]["score"]) == 0, name
+        assert mine[name]["diagnosis"] in ("sign_flipped", "wrong_value"), (name, mine[name])
+        for other, r in mine.items():
+            if other != name and r["diagnosis"] != "ok":
+                assert f"`{name}`" in r["message"], (name, other, r["message"])
