@@ -318,113 +318,6 @@ def _culprits(plan, results, run):
     return out
 
 
-# --- Dask: the same grading, spread over a distributed cluster ---
-
-_REMOTE = threading.local()  # per Dask worker thread: its Zygote
-_REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, fingerprint) -> Plan
-_REMOTE_LOCK = threading.Lock()
-
-
-def _remote_plan(assignment, source_text, fingerprint, limits):
-    """The Plan of an assignment on a Dask worker, computed there once (the cases are
-    deterministic: GRADING_SEED); refuses to grade with a grader that is not the client's."""
-    import tempfile
-    key = (assignment, hashlib.sha256(source_text.encode()).hexdigest(), fingerprint)
-    with _REMOTE_LOCK:
-        if key not in _REMOTE_PLANS:
-            if _fingerprint(limits) != fingerprint:
-                raise RuntimeError("this Dask worker runs another version of backprop-course than the "
-                                   "client: install the same version on every worker")
-            folder = Path(tempfile.mkdtemp(prefix="backprop-source-"))
-            path = folder / "source" / assignment / f"{assignment}.ipynb"
-            path.parent.mkdir(parents=True)
-            path.write_text(source_text, encoding="utf-8")
-            _REMOTE_PLANS[key] = _plan(folder, assignment)
-        return _REMOTE_PLANS[key]
-
-
-def grade_remote(task):
-    """A Dask task: one submission in, its SubmissionGrade out, both as JSON text (no pickles of
-    learner data either way). The learner's code runs in this worker's sandbox, exactly as in a
-    local run; the worker needs only backprop-course installed, not the course directory."""
-    import tempfile
-    t = json.loads(task)
-    limits = sandbox.Limits(**t["limits"])
-    plan = _remote_plan(t["assignment"], t["source"], t["fingerprint"], limits)
-    if not hasattr(_REMOTE, "zygote"):
-        import atexit
-        _REMOTE.zygote = sandbox.Zygote(limits)
-        atexit.register(_REMOTE.zygote.close)  # its sandbox and folders go with the worker
-    with tempfile.TemporaryDirectory(prefix="backprop-sub-") as folder:
-        path = None
-        if t["notebook"] is not None:
-            path = Path(folder) / t["name"]
-            path.write_bytes(t["notebook"].encode("utf-8", "surrogateescape"))
-        sub = discover.Submission(t["student"], t["assignment"], path, t["problem"])
-        g = grade_submission(sub, plan, limits, runner=_REMOTE.zygote)
-    return json.dumps(_to_json(g))
-
-
-def _task(sub, plan, limits, fingerprint):
-    """The JSON text a Dask worker needs to grade sub: the notebook's and the source's text."""
-    notebook = None
-    if sub.path is not None:
-        notebook = sub.path.read_bytes().decode("utf-8", "surrogateescape")
-    return json.dumps({"student": sub.student, "assignment": sub.assignment, "problem": sub.problem,
-                       "name": sub.path.name if sub.path else None, "notebook": notebook,
-                       "source": plan.source.path.read_text(encoding="utf-8"), "fingerprint": fingerprint,
-                       "limits": asdict(limits)})
-
-
-def _grade_on_dask(address, todo, plans, limits, fingerprint, store):
-    """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
-    stays flat however big the class), and store each result as it arrives."""
-    try:
-        from distributed import Client, as_completed
-    except ImportError:
-        raise CommandError("--dask needs Dask: pip install 'backprop-course[dask]'") from None
-    try:
-        client = Client(address, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise CommandError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-    fresh = []
-    try:
-        threads = sum(client.nthreads().values()) or 1
-        window = max(4, 4 * threads)
-        pending = iter(todo)
-        futures = as_completed()
-        keys = {}
-
-        def submit_next():
-            for key, digest, sub in pending:
-                try:
-                    task = _task(sub, plans[sub.assignment], limits, fingerprint)
-                except OSError:  # unreadable here: graded here, as a local run would
-                    fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits)))
-                    continue
-                future = client.submit(grade_remote, task, key=f"backprop-grade-{key}-{digest[:16]}", pure=False)
-                keys[future.key] = (key, digest)
-                futures.add(future)
-                return True
-            return False
-
-        for _ in range(window):
-            if not submit_next():
-                break
-        for future in futures:
-            key, digest = keys.pop(future.key)
-            try:
-                g = _from_json(json.loads(future.result()))
-            except Exception as exc:  # the worker could not grade at all (not the learner's doing)
-                raise CommandError(f"a Dask worker failed on {key}: {type(exc).__name__}: {exc}") from None
-            future.release()
-            fresh.append(store(key, digest, g))
-            submit_next()
-    finally:
-        client.close()
-    return fresh
-
-
 def _source_path(root, a):
     path = root / "source" / a / f"{a}.ipynb"
     if not path.is_file():
@@ -472,7 +365,8 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
         return g.landlock  # all the caller keeps: the grade itself is on disk
 
     if dask:
-        return _grade_on_dask(dask, todo, plans, limits, fingerprint, store)
+        from .grade_dask import grade_on_dask
+        return grade_on_dask(dask, todo, plans, limits, fingerprint, store)
 
     def grade_and_store(item):
         key, digest, sub = item
