@@ -312,22 +312,29 @@ def test_gate_refuses_a_broken_solution_and_writes_nothing(tmp_path, monkeypatch
     assert snapshot(root) == before
 
 
-@pytest.mark.slow
-def test_our_grader_gives_reference_all_66_and_stubs_not_implemented(course, tmp_path):
-    from grader import samples
+def _grade_class(course, tmp_path, learners):
+    """Grade, in a copy of the released course, the notebooks learners(a, student_nb, source_nb)
+    yields as (student, notebook); return the rows of exercise_scores.csv."""
     from grader.grade import grade
 
     root = tmp_path / "course"
     shutil.copytree(course["root"], root, ignore=shutil.ignore_patterns("submitted", "autograded"))
     for a in ASSIGNMENTS:
-        student = read(root / "release" / a / f"{a}.ipynb")
-        for who, nb in (("ref", samples.submission(student, read(root / "source" / a / f"{a}.ipynb"))),
-                        ("stub", student)):
+        student, source = read(root / "release" / a / f"{a}.ipynb"), read(root / "source" / a / f"{a}.ipynb")
+        for who, nb in learners(a, student, source):
             (root / "submitted" / who / a).mkdir(parents=True)
             nbformat.write(nb, root / "submitted" / who / a / f"{a}.ipynb")
     grade(root, jobs=2, quiet=True)
     with open(root / "exercise_scores.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.slow
+def test_our_grader_gives_reference_all_66_and_stubs_not_implemented(course, tmp_path):
+    from grader import samples
+
+    rows = _grade_class(course, tmp_path, lambda a, student, source: [
+        ("ref", samples.submission(student, source)), ("stub", student)])
     ref = {r["exercise"]: r for r in rows if r["student_id"] == "ref"}
     stub = {r["exercise"]: r for r in rows if r["student_id"] == "stub"}
     assert len(ref) == len(stub) == len(catalogue.EXERCISES) == 66
@@ -361,22 +368,13 @@ def NAME(*args, **kwargs):
 def test_one_mistake_costs_that_exercise_and_names_it_in_its_callers(course, tmp_path):
     """66 learners, each the reference with one function's result negated (a sign slip)."""
     from grader import samples
-    from grader.grade import grade
 
-    root = tmp_path / "course"
-    shutil.copytree(course["root"], root, ignore=shutil.ignore_patterns("submitted", "autograded"))
-    for a in ASSIGNMENTS:
-        student = read(root / "release" / a / f"{a}.ipynb")
-        source = read(root / "source" / a / f"{a}.ipynb")
+    def slips(a, student, source):
         for name in catalogue.ASSIGNMENTS[a]:
             code = samples.strip_solution_markers(cell(source, f"{name}_solution").source)
-            folder = root / "submitted" / name / a
-            folder.mkdir(parents=True)
-            nb = samples.submission(student, source, {name: code + FLIP.replace("NAME", name)})
-            nbformat.write(nb, folder / f"{a}.ipynb")
-    grade(root, jobs=2, quiet=True)
-    with open(root / "exercise_scores.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+            yield name, samples.submission(student, source, {name: code + FLIP.replace("NAME", name)})
+
+    rows = _grade_class(course, tmp_path, slips)
     for name in catalogue.EXERCISES:
         mine = {r["exercise"]: r for r in rows if r["student_id"] == name}
         assert float(mine[name]["score"]) == 0, name
