@@ -21,7 +21,6 @@ result files (StoredGrades), and the gradebook in transactions of GRADEBOOK_BATC
 memory does not grow with the class.
 """
 import hashlib
-import io
 import json
 import os
 import queue
@@ -423,7 +422,7 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
         report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
         warm = threading.Thread(target=_warm_report_imports, daemon=True)
         warm.start()
-        progress = Progress(len(todo), "grading", stream=None if not quiet else io.StringIO())
+        progress = Progress(len(todo), "grading", quiet=quiet)
         fresh = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle)
     finally:
         for z in zygotes:

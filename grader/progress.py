@@ -5,10 +5,10 @@ import time
 
 
 class Progress:
-    def __init__(self, total, label, stream=None, min_interval=0.1):
+    def __init__(self, total, label, stream=None, min_interval=0.1, quiet=False):
         self.total, self.label, self.done = total, label, 0
         self.stream = stream or sys.stderr
-        self.shown = total > 0 and self.stream.isatty()
+        self.shown = not quiet and total > 0 and self.stream.isatty()
         self.lock, self.start, self.last, self.min_interval = threading.Lock(), time.monotonic(), 0.0, min_interval
 
     def step(self):

@@ -9,14 +9,22 @@ from .check import public_cases
 PACKAGE = "backprop_selfcheck"
 
 
+def copy_judge(target):
+    """Copy grader/judge's modules into the folder target (created): the code that judges without a
+    reference, for a learner's self-check or a sandboxed worker."""
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    for module in sorted(Path(judge.__file__).parent.glob("*.py")):
+        shutil.copyfile(module, target / module.name)
+    return target
+
+
 def write_selfcheck(directory, assignment):
     """Create directory/backprop_selfcheck/ (judge modules and public_cases.json); return its path."""
     target = Path(directory) / PACKAGE
     if target.exists():
         shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for module in sorted(Path(judge.__file__).parent.glob("*.py")):
-        shutil.copyfile(module, target / module.name)
+    copy_judge(target)
     data = json.dumps(public_cases(assignment), indent=1, ensure_ascii=False)
     (target / "public_cases.json").write_text(data + "\n", encoding="utf-8")
     return target

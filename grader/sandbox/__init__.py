@@ -70,10 +70,10 @@ from pathlib import Path
 
 import numpy
 
-from .. import judge
-from . import confine
 from ..judge import wire
 from ..judge.diagnose import Outcome
+from ..selfcheck_package import copy_judge
+from . import confine
 
 WORKER = Path(__file__).with_name("worker.py")
 ZYGOTE = Path(__file__).with_name("zygote.py")
@@ -116,9 +116,7 @@ def _libdir():
     libs = numpy_dir.parent / "numpy.libs"
     if libs.is_dir():
         (libdir / "numpy.libs").symlink_to(libs, target_is_directory=True)
-    (libdir / "judge").mkdir()
-    for module in Path(judge.__file__).parent.glob("*.py"):
-        shutil.copyfile(module, libdir / "judge" / module.name)
+    copy_judge(libdir / "judge")
     for script in (WORKER, ZYGOTE):  # the grader's own folder is hidden in the sandbox
         shutil.copyfile(script, libdir / script.name)
     return libdir

@@ -25,3 +25,11 @@ def test_silent_when_not_a_terminal():
     for _ in range(3):
         bar.step()
     assert out.getvalue() == "" and bar.done == 3
+
+
+def test_quiet_silences_even_a_terminal():
+    out = Terminal()
+    bar = Progress(2, "grading", stream=out, min_interval=0, quiet=True)
+    bar.step()
+    bar.step()
+    assert out.getvalue() == "" and bar.done == 2
