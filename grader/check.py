@@ -8,6 +8,8 @@ from .judge import wire
 from .judge.diagnose import judge, unavailable
 from .judge.run import call
 
+# The random cases of the in-process check (the source notebooks' own tests, and the release
+# gate); `grade` draws its hidden cases from each course's secret instead (grader.secret).
 GRADING_SEED = 2026
 
 

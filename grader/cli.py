@@ -2,16 +2,14 @@
 import argparse
 import sys
 
+from .errors import CommandError
+
 EXAMPLES = """examples:
   backprop-course release --course ~/course
   backprop-course collect --course ~/course --from canvas-export.zip
   backprop-course grade --course ~/course --assignment 02_regression --jobs 2
   backprop-course demo
 """
-
-
-class CommandError(Exception):
-    """An operator error: printed as one line, exit status 2."""
 
 
 def build_parser():

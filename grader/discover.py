@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalogue
-from .cli import CommandError
+from .errors import CommandError
 
 
 @dataclass(frozen=True)

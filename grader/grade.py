@@ -1,11 +1,13 @@
-"""`backprop-course grade`: grade DIR/submitted/<student>/<a>/*.ipynb and write the reports (SPEC §6).
+"""`backprop-course grade`: grade DIR/submitted/<student>/<a>/*.ipynb and write the reports.
 
 Stages, one module each: discover (find the notebooks), restore (locked cells from the source,
 tampering), sandbox (run the learner's cells and calls in an isolated worker), judge (score and
 diagnosis on the trusted side), report_files (CSV, feedback, gradebook).
 
-The cases of each exercise are computed once, on the trusted side, with GRADING_SEED; a
-submission costs one worker round trip. After judging, a culprit pass: an exercise that fails
+The cases of each exercise are computed once, on the trusted side, from the course's secret
+(grader.secret: a different set of hidden cases for every course); a submission costs one worker
+round trip. Only the documents' worked cases are public: learner text from the hidden ones never
+reaches a report (the sandbox and the judge see to it). After judging, a culprit pass: an exercise that fails
 and calls another exercise that fails — named in its ExerciseInfo.uses or seen calling it in the
 worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
 
@@ -13,7 +15,10 @@ Each submission's result is written, atomically, the moment it is graded, to
 DIR/.backprop-course/results/<student>/<assignment>.json with a digest of the submission, the
 source notebook, the grader's own code and the limits: a run killed midway loses nothing, and the
 next run grades only what is new or changed (force=True grades everything again). The reports
-always cover every submission present that has been graded.
+always cover every submission present that has been graded. A submission on which the sandbox
+itself failed, on a fresh slot too, gets no result (a grading problem; the next run retries it);
+a result that cannot be written to the course stops the run with a one-line reason, keeping every
+result already written.
 Submissions run in parallel: jobs threads, each driving one warm sandbox (sandbox.Zygote, started
 while this process imports nbformat and nbgrader), or the tasks of a Dask cluster (dask=ADDRESS,
 grade_remote); the outputs are sorted, so they depend on neither. The reports are written from the
@@ -35,8 +40,8 @@ from pathlib import Path
 from . import catalogue, discover, report_files, sandbox
 from .progress import Progress
 from .sandbox import confine
-from .check import GRADING_SEED
-from .cli import CommandError
+from . import secret
+from .errors import CommandError, SandboxFailure
 from .judge import wire
 from .judge.diagnose import Result, judge, unavailable
 
@@ -106,25 +111,29 @@ class Plan:
     source: object  # restore.Source (restore is imported lazily: nbformat is slow to import)
     names: tuple
     cases: dict  # name -> [CaseRecord]
-    calls: list  # worker calls, wire-encoded inputs
+    calls: list  # worker calls, wire-encoded inputs; "public" for the documents' worked cases
+    seed: int
 
 
-def _plan(root, a):
+def make_plan(root, a, seed=None):
+    """The Plan of assignment a in the course at root; seed: the hidden cases' (default: the
+    course's, from its secret)."""
     restore = _import_restore()
     path = _source_path(root, a)
     try:
         source = restore.load_source(path)
     except (restore.Unreadable, OSError) as exc:
         raise CommandError(f"cannot read the source notebook {path} ({exc}): run release again") from None
+    seed = secret.grading_seed(root) if seed is None else seed
     names = tuple(catalogue.ASSIGNMENTS[a])
-    cases = {n: catalogue.EXERCISES[n].cases(GRADING_SEED) for n in names}
-    calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs)}
+    cases = {n: catalogue.EXERCISES[n].cases(seed) for n in names}
+    calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs), "public": c.worked}
              for n in names for i, c in enumerate(cases[n])]
-    return Plan(a, source, names, cases, calls)
+    return Plan(a, source, names, cases, calls, seed)
 
 
-def _fingerprint(limits):
-    h = hashlib.sha256(repr((CACHE_VERSION, GRADING_SEED, limits)).encode())
+def _fingerprint(limits, seed):
+    h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
     here = Path(__file__).parent
     import solutions
     files = [*sorted((here / "judge").glob("*.py")), *sorted((here / "catalogue").glob("*.py")),
@@ -212,9 +221,12 @@ def grade_submission(sub, plan, limits=sandbox.Limits(), runner=None):
 
     Whatever goes wrong while grading one submission costs that submission only: it is graded
     `error` on every exercise and reported in grading_problems.csv, and the batch goes on.
+    SandboxFailure, when the sandbox itself failed twice, is raised: no learner's score.
     """
     try:
         return _grade_submission(sub, plan, limits, runner)
+    except SandboxFailure:
+        raise
     except Exception as exc:
         what = f"{type(exc).__name__}: {str(exc)[:200]}".encode("utf-8", "replace").decode("utf-8")
         message = f"The grader could not judge this notebook ({what}); your instructor sees it in grading_problems.csv."
@@ -242,18 +254,21 @@ def _grade_submission(sub, plan, limits, runner):
         return SubmissionGrade(sub.student, sub.assignment,
                                _all_with(infos, "error", f"The notebook could not be read ({exc.strerror})."),
                                notes=notes, seconds=time.monotonic() - start)
-    if runner is not None:
-        run = runner.run(restored.cells, plan.calls, trace=plan.names, limits=limits)
-    else:
-        run = sandbox.run(restored.cells, plan.calls, limits, trace=plan.names)
+    def execute(calls):
+        if runner is not None:
+            return runner.run(restored.cells, calls, trace=plan.names, limits=limits)
+        return sandbox.run(restored.cells, calls, limits, trace=plan.names)
+
+    run = sandbox.without_culprit(execute(plan.calls), plan.calls, execute)
     results = _judge_all(plan, infos, restored, run, limits)
     results = _culprits(plan, results, run)
     for i, (error, message) in sorted(run.cell_errors.items()):
         cell_id = restored.cells[i]["id"] if i < len(restored.cells) else "?"
         if not str(cell_id).endswith("_solution"):
             notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
-    if run.killed:
-        notes += (f"Your notebook was stopped after {limits.timeout:g} s; unfinished checks count as timeouts.",)
+    if run.out_of_time:
+        notes += (f"Your notebook was stopped: it used more than {limits.cpu:g} s of processor time (or ran "
+                  f"{limits.wall:g} s); unfinished checks count as timeouts.",)
     code = tuple((cell["id"].removesuffix("_solution"), cell["code"]) for cell in restored.cells
                  if cell["id"].endswith("_solution"))
     return SubmissionGrade(sub.student, sub.assignment, tuple(results), tuple(restored.tampering), notes,
@@ -272,7 +287,8 @@ def _judge_all(plan, infos, restored, run, limits):
                 error, message = cell_errors[solution_id]
                 if error == "timeout":
                     results.append(Result(name, 0.0, info.points, "timeout",
-                                          f"The cell defining `{name}` did not finish in {limits.cell_timeout:g} s: "
+                                          f"The cell defining `{name}` used more than {limits.cell_cpu:g} s of "
+                                          "processor time: "
                                           "look for a loop at the top level of that cell that never ends."))
                 else:
                     results.append(Result(name, 0.0, info.points, "error",
@@ -286,9 +302,9 @@ def _judge_all(plan, infos, restored, run, limits):
                 results.append(unavailable(info, "missing"))
             continue
         outcomes = [run.outcomes[(name, i)] for i in range(len(plan.cases[name]))]
-        if run.killed and not started_calls:
+        if run.out_of_time and not started_calls:
             results.append(Result(name, 0.0, info.points, "timeout",
-                                  f"Your notebook did not finish running in {limits.timeout:g} s, so `{name}` "
+                                  f"Your notebook used up its {limits.cpu:g} s of processor time, so `{name}` "
                                   "could not be checked: look for a loop that never ends at the top level of a cell."))
             continue
         results.append(judge(info, plan.cases[name], outcomes))
@@ -356,27 +372,66 @@ def _warm_report_imports():
 
 def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle):
     """Grade the submissions in todo (here in jobs threads, each with a warm sandbox from idle,
-    or on Dask) and store each result the moment it is known; return the Landlock ABI of each."""
+    or on Dask) and store each result the moment it is known. Returns (the Landlock ABI of each
+    graded submission, a Problem for each the sandbox failed on). OSError: a result could not be
+    written to the course; the threads stop taking new submissions."""
+    failures, stop = [], threading.Event()
+
     def store(key, digest, g):
         _store(root, key, digest, g)
         cache[key] = {"digest": digest}
         progress.step()
         return g.landlock  # all the caller keeps: the grade itself is on disk
 
+    def fail(key, sub, reason):
+        cache.pop(key, None)  # no result for it in the reports, and the next run retries it
+        failures.append(discover.Problem(sub.student, sub.assignment,
+                                         f"not graded, the sandbox failed ({reason}): the next run tries again"))
+        progress.step()
+
     if dask:
         from .grade_dask import grade_on_dask
-        return grade_on_dask(dask, todo, plans, limits, fingerprint, store)
+        return grade_on_dask(dask, todo, plans, limits, fingerprint, store, fail), failures
 
     def grade_and_store(item):
         key, digest, sub = item
+        if stop.is_set():
+            return None
         zygote = idle.get()
         try:
-            return store(key, digest, grade_submission(sub, plans[sub.assignment], limits, runner=zygote))
+            g = grade_submission(sub, plans[sub.assignment], limits, runner=zygote)
+        except SandboxFailure as exc:
+            return fail(key, sub, str(exc)[:200])
         finally:
             idle.put(zygote)
+        try:
+            return store(key, digest, g)
+        except OSError:
+            stop.set()
+            raise
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(grade_and_store, todo))
+        return list(pool.map(grade_and_store, todo)), failures
+
+
+def _todo(root, subs, everything, force, fingerprint):
+    """(cache of stored results, [(key, digest, sub)] to grade, count reused)."""
+    cache = _load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
+    sources = {a: _source_path(root, a) for a in {s.assignment for s in subs}}
+    todo, reused = [], 0
+    for sub in subs:
+        key = f"{sub.student}/{sub.assignment}"
+        digest = _digest(sub, sources[sub.assignment], fingerprint)
+        if not force and cache.get(key, {}).get("digest") == digest:
+            reused += 1
+        else:
+            todo.append((key, digest, sub))
+    return cache, todo, reused
+
+
+def _course_full(root, exc, cache):
+    return CommandError(f"cannot write to {root} ({exc.strerror or exc}): stopped; the {len(cache)} result(s) "
+                        f"in {root / RESULTS} are kept, so once there is room `grade` goes on from there")
 
 
 def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=False, dask=None):
@@ -395,20 +450,11 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     everything, problems = discover.find(root, list(catalogue.ASSIGNMENTS))
     subs = [s for s in everything if s.assignment in chosen]
     needed = sorted({s.assignment for s in subs}, key=list(catalogue.ASSIGNMENTS).index)
-    sources = {a: _source_path(root, a) for a in needed}
     if not (root / "gradebook.db").is_file():
         raise CommandError(f"{root} has no gradebook.db: run `backprop-course release --course {root}` first")
-
-    cache = _load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
-    fingerprint = _fingerprint(limits)
-    todo, reused = [], 0
-    for sub in subs:
-        key = f"{sub.student}/{sub.assignment}"
-        digest = _digest(sub, sources[sub.assignment], fingerprint)
-        if not force and cache.get(key, {}).get("digest") == digest:
-            reused += 1
-        else:
-            todo.append((key, digest, sub))
+    seed = secret.grading_seed(root)
+    fingerprint = _fingerprint(limits, seed)
+    cache, todo, reused = _todo(root, subs, everything, force, fingerprint)
 
     # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
     # nbformat and nbgrader and computes the cases: on two cores the two overlap.
@@ -418,32 +464,21 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
         for z in zygotes:
             z.spawn()
             idle.put(z)
-        plans = {a: _plan(root, a) for a in needed}
+        plans = {a: make_plan(root, a, seed) for a in needed}
         report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
-        warm = threading.Thread(target=_warm_report_imports, daemon=True)
-        warm.start()
+        threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)
-        fresh = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle)
+        fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle)
+    except OSError as exc:
+        raise _course_full(root, exc, cache) from None
     finally:
         for z in zygotes:
             z.close()
-
-    grades = StoredGrades(root, cache)
-    for g in grades:
-        problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
-        if g.tampering:
-            problems.append(discover.Problem(g.student, g.assignment, "tampered: " + " ".join(g.tampering)))
-    problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
-
-    if grades:
-        others = sorted({g.assignment for g in grades} - set(needed))  # graded before, not chosen now
-        if others:
-            report_files.check_gradebook(root, others, catalogue.ASSIGNMENTS)
-        for first in range(0, len(grades), GRADEBOOK_BATCH):
-            report_files.write_gradebook(root, grades[first:first + GRADEBOOK_BATCH])
-    report_files.write_csvs(root, grades, problems)
-    report_files.write_feedback(root, grades)
-    report_files.write_class_report(root, grades)
+    try:
+        grades = StoredGrades(root, cache)
+        problems = _write_reports(root, grades, problems + failures, needed)
+    except OSError as exc:
+        raise _course_full(root, exc, cache) from None
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
                       landlock=min((abi for abi in fresh if abi is not None), default=None),
                       namespaces=confine.available()[1])
@@ -453,3 +488,23 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
             print("warning: neither namespaces nor Landlock fence learner code here, so it could read files "
                   "the grading user can read; install bubblewrap, or grade in a container", file=sys.stderr)
     return summary
+
+
+def _write_reports(root, grades, problems, needed):
+    """The gradebook, the CSV files, the feedback pages and the class report, from the stored
+    results; returns every problem of the run, sorted."""
+    for g in grades:
+        problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
+        if g.tampering:
+            problems.append(discover.Problem(g.student, g.assignment, "tampered: " + " ".join(g.tampering)))
+    problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
+    if grades:
+        others = sorted({g.assignment for g in grades} - set(needed))  # graded before, not chosen now
+        if others:
+            report_files.check_gradebook(root, others, catalogue.ASSIGNMENTS)
+        for first in range(0, len(grades), GRADEBOOK_BATCH):
+            report_files.write_gradebook(root, grades[first:first + GRADEBOOK_BATCH])
+    report_files.write_csvs(root, grades, problems)
+    report_files.write_feedback(root, grades)
+    report_files.write_class_report(root, grades)
+    return problems

@@ -12,40 +12,41 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import discover, sandbox
-from .cli import CommandError
-from .grade import _fingerprint, _from_json, _plan, _to_json, grade_submission
+from .errors import CommandError, SandboxFailure
+from .grade import _fingerprint, _from_json, make_plan, _to_json, grade_submission
 
 _REMOTE = threading.local()  # per Dask worker thread: its Zygote
 _REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, fingerprint) -> Plan
 _REMOTE_LOCK = threading.Lock()
 
 
-def _remote_plan(assignment, source_text, fingerprint, limits):
+def _remote_plan(assignment, source_text, fingerprint, limits, seed):
     """The Plan of an assignment on a Dask worker, computed there once (the cases are
-    deterministic: GRADING_SEED); refuses to grade with a grader that is not the client's."""
+    deterministic, from the course's seed); refuses to grade with a grader that is not the client's."""
     import tempfile
     key = (assignment, hashlib.sha256(source_text.encode()).hexdigest(), fingerprint)
     with _REMOTE_LOCK:
         if key not in _REMOTE_PLANS:
-            if _fingerprint(limits) != fingerprint:
+            if _fingerprint(limits, seed) != fingerprint:
                 raise RuntimeError("this Dask worker runs another version of backprop-course than the "
                                    "client: install the same version on every worker")
             folder = Path(tempfile.mkdtemp(prefix="backprop-source-"))
             path = folder / "source" / assignment / f"{assignment}.ipynb"
             path.parent.mkdir(parents=True)
             path.write_text(source_text, encoding="utf-8")
-            _REMOTE_PLANS[key] = _plan(folder, assignment)
+            _REMOTE_PLANS[key] = make_plan(folder, assignment, seed)
         return _REMOTE_PLANS[key]
 
 
 def grade_remote(task):
     """A Dask task: one submission in, its SubmissionGrade out, both as JSON text (no pickles of
     learner data either way). The learner's code runs in this worker's sandbox, exactly as in a
-    local run; the worker needs only backprop-course installed, not the course directory."""
+    local run; the worker needs only backprop-course installed, not the course directory. When
+    the sandbox itself fails, the answer is {"failure": reason} instead."""
     import tempfile
     t = json.loads(task)
     limits = sandbox.Limits(**t["limits"])
-    plan = _remote_plan(t["assignment"], t["source"], t["fingerprint"], limits)
+    plan = _remote_plan(t["assignment"], t["source"], t["fingerprint"], limits, t["seed"])
     if not hasattr(_REMOTE, "zygote"):
         import atexit
         _REMOTE.zygote = sandbox.Zygote(limits)
@@ -56,7 +57,10 @@ def grade_remote(task):
             path = Path(folder) / t["name"]
             path.write_bytes(t["notebook"].encode("utf-8", "surrogateescape"))
         sub = discover.Submission(t["student"], t["assignment"], path, t["problem"])
-        g = grade_submission(sub, plan, limits, runner=_REMOTE.zygote)
+        try:
+            g = grade_submission(sub, plan, limits, runner=_REMOTE.zygote)
+        except SandboxFailure as exc:
+            return json.dumps({"failure": str(exc)[:200]})
     return json.dumps(_to_json(g))
 
 
@@ -68,12 +72,13 @@ def _task(sub, plan, limits, fingerprint):
     return json.dumps({"student": sub.student, "assignment": sub.assignment, "problem": sub.problem,
                        "name": sub.path.name if sub.path else None, "notebook": notebook,
                        "source": plan.source.path.read_text(encoding="utf-8"), "fingerprint": fingerprint,
-                       "limits": asdict(limits)})
+                       "limits": asdict(limits), "seed": plan.seed})
 
 
-def grade_on_dask(address, todo, plans, limits, fingerprint, store):
+def grade_on_dask(address, todo, plans, limits, fingerprint, store, fail):
     """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
-    stays flat however big the class), and store each result as it arrives."""
+    stays flat however big the class), and store each result as it arrives (fail(key, sub,
+    reason) where the worker's sandbox failed)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -98,7 +103,7 @@ def grade_on_dask(address, todo, plans, limits, fingerprint, store):
                     fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits)))
                     continue
                 future = client.submit(grade_remote, task, key=f"backprop-grade-{key}-{digest[:16]}", pure=False)
-                keys[future.key] = (key, digest)
+                keys[future.key] = (key, digest, sub)
                 futures.add(future)
                 return True
             return False
@@ -107,13 +112,16 @@ def grade_on_dask(address, todo, plans, limits, fingerprint, store):
             if not submit_next():
                 break
         for future in futures:
-            key, digest = keys.pop(future.key)
+            key, digest, sub = keys.pop(future.key)
             try:
-                g = _from_json(json.loads(future.result()))
+                answer = json.loads(future.result())
             except Exception as exc:  # the worker could not grade at all (not the learner's doing)
                 raise CommandError(f"a Dask worker failed on {key}: {type(exc).__name__}: {exc}") from None
             future.release()
-            fresh.append(store(key, digest, g))
+            if "failure" in answer:
+                fail(key, sub, answer["failure"])
+            else:
+                fresh.append(store(key, digest, _from_json(answer)))
             submit_next()
     finally:
         client.close()

@@ -7,7 +7,8 @@
            fails only on its NotImplementedError stubs;
 4. install the staged files into DIR, replacing only what release owns: source/<a>/,
            release/<a>/, gradebook.db, nbgrader_config.py. submitted/, autograded/, feedback/
-           and any other file of the instructor stay as they are.
+           and any other file of the instructor stay as they are;
+5. secret  the course's secret, made once (grader.secret): the seed of its hidden cases.
 
 Nothing is written to DIR before the gate has passed.
 """
@@ -18,8 +19,8 @@ from pathlib import Path
 
 from exercises import ASSIGNMENTS, notebook_path
 
-from . import catalogue
-from .cli import CommandError
+from . import catalogue, secret
+from .errors import CommandError
 from .release_gate import Run, gate
 from .release_nbgrader import CONFIG_FILE, LOCAL_CONFIG_FILE, generate, is_ours, write_config
 from .selfcheck_package import write_selfcheck
@@ -124,6 +125,10 @@ def release(course, assignments=None):
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
             raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
         install(staging, root, chosen)
+    _, made = secret.ensure(root)
+    if made:
+        print(f"made the course's secret {root / secret.SECRET}: its hidden cases are drawn from it; keep it, "
+              "and keep it out of what students can read")
     for a in chosen:
         names = catalogue.ASSIGNMENTS[a]
         points = sum(catalogue.EXERCISES[n].info.points for n in names)

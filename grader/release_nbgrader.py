@@ -11,12 +11,29 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from .cli import CommandError
+from .errors import CommandError
 
 COURSE_ID = "backprop-course"
 CONFIG_FILE = "nbgrader_config.py"
 LOCAL_CONFIG_FILE = "nbgrader_config_local.py"
 MARKER = "# Written by `backprop-course release`"
+
+# nbgrader 0.9's Autograde.autograde_preprocessors, with ours (grader.autograde_verdicts) inserted:
+# one grades the submission before nbgrader's kernel runs it, one sets the test cells' outputs from
+# those verdicts before SaveAutoGrades reads them. Names, not classes: a config file that fails to
+# import is skipped by nbgrader, which would then trust the kernel again.
+AUTOGRADE_PREPROCESSORS = (
+    "grader.autograde_verdicts.GradeInSandbox",
+    "nbgrader.preprocessors.Execute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "grader.autograde_verdicts.ApplySandboxVerdicts",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+)
+AUTOGRADE_LINES = "\n".join(f'    "{name}",' for name in AUTOGRADE_PREPROCESSORS)
 
 CONFIG = f'''{MARKER}; rewritten on every release.
 # Put settings of your own in {LOCAL_CONFIG_FILE} next to this file: it is loaded last.
@@ -39,6 +56,14 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 
 # autograde: the hidden tests run every seeded case of an exercise; give them time.
 c.Execute.timeout = 300
+
+# autograde: the score of every test cell of the course comes from backprop-course's sandboxed
+# grader, not from the notebook's kernel, where the learner's cells run first and could rebind
+# what the hidden tests call (grader/autograde_verdicts.py says how). nbgrader's own
+# preprocessors, in nbgrader 0.9's order, with ours before Execute and before SaveAutoGrades.
+c.Autograde.autograde_preprocessors = [
+{AUTOGRADE_LINES}
+]
 
 load_subconfig("{LOCAL_CONFIG_FILE}")  # noqa: F821 (silently skipped when absent)
 '''

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from .catalogue import EXERCISES
-from .cli import CommandError
+from .errors import CommandError
 
 TAMPER_TAG = "[tampered]"
 
@@ -42,11 +42,29 @@ def atomic_write(path, data):
         raise
 
 
+def _safe_cell(value):
+    """A text cell a spreadsheet would read as a formula (it starts with = + - @, a tab or a carriage
+    return) prefixed with a single quote, so it shows as text; a plain number ("-1", "1.5") is left alone."""
+    if not isinstance(value, str) or not value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return value
+    try:
+        float(value)
+        number = set(value) <= set("0123456789.+-eE")  # float() also takes "inf", "nan", "1_0" and spaces
+    except ValueError:
+        number = False
+    return value if number else "'" + value
+
+
 def _csv(header, rows):
+    """CSV text with every cell made safe to open in a spreadsheet (no live formulas). The writer
+    quotes only cells that hold a comma, a quote or "\n", so a row with a "\r" in a cell is written
+    all quoted: else a reader would start a new row, and maybe a formula, after the "\r"."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in [header, *rows]:
+        row = [_safe_cell(v) for v in row]
+        (quoted if any(isinstance(v, str) and "\r" in v for v in row) else writer).writerow(row)
     return out.getvalue()
 
 

@@ -21,3 +21,13 @@ def test_counts_match_the_catalogue():
     assert assignments == "Six" and len(catalogue.ASSIGNMENTS) == 6
     assert int(functions) == len(catalogue.EXERCISES)
     assert int(points) == sum(e.info.points for e in catalogue.EXERCISES.values())
+
+
+def test_sandbox_limits_match_the_defaults():
+    from grader.sandbox import Limits
+    text = " ".join(README.read_text(encoding="utf-8").split())
+    limits = Limits()
+    assert f"{limits.scratch_bytes // 2 ** 20} MiB and {limits.scratch_inodes:,} files in its working folder" in text
+    assert (f"{limits.call_cpu:g} s per call, {limits.cell_cpu:g} s per cell, {limits.cpu:g} s per submission; "
+            f"each with a wall-clock backstop five times longer") in text and limits.wall_factor == 5
+    assert f"memory ({limits.memory // 2 ** 30} GiB), file size ({limits.file_size // 2 ** 20} MiB)" in text

@@ -22,9 +22,15 @@ def _ascent(x0, lr, steps):
 
 
 def _convergence_state(rng):
+    """Converged or not with probability ½ each: the largest change is 1.6 … 10 times below tol or as
+    many times above it (the other changes smaller), so that True, or False, on every call fails one
+    of the 20 random states but for a chance of 2⁻²⁰."""
     w_old = rng.normal(size=3)
-    step = rng.choice([1e-8, 1e-3, 0.5]) * rng.normal(size=3)
-    return [w_old, w_old + step, float(rng.choice([1e-6, 1e-2]))]
+    tol = float(rng.choice([1e-6, 1e-2]))
+    factor = 10 ** rng.uniform(0.2, 1.0)
+    largest = tol / factor if rng.random() < 0.5 else tol * factor
+    step = rng.normal(size=3)
+    return [w_old, w_old + step * (largest / np.max(np.abs(step))), tol]
 
 
 EXERCISES = [
@@ -84,5 +90,6 @@ EXERCISES = [
         S.has_converged,
         lambda rng: _convergence_state(rng),
         worked=(("003: W_new ≈ W_old", [[0.5, -0.2], [0.5000001, -0.2], 1e-6]),),
+        n_random=20,
     ),
 ]

@@ -91,8 +91,10 @@ def _output(name, parameter, O=None):
 
     def without_sigma_prime(y, y_hat, *O):
         return S.dL_dyhat_bce(y, y_hat) * (O[0] if O else 1.0)
+    # Without O the answer is ŷ − y, which is ŷ itself wherever y = 0 (half the states): 20 states
+    # leave returning ŷ unchanged a chance of 2⁻²⁰ of passing.
     return Exercise(info, getattr(S, name), lambda rng: _y_yhat(rng, 0, 1 if O else 0),
-                    variants={"missing_activation_derivative": without_sigma_prime})
+                    variants={"missing_activation_derivative": without_sigma_prime}, n_random=6 if O else 20)
 
 
 def _clf_gradients(x, y, params, slope):

@@ -11,7 +11,6 @@ A = "06_vectorized"
 SOURCE = "002 (X·W + b per layer) and 004 (the chain rule), in matrix form"
 FINITE_DIFFERENCE = "SPEC §3 and §5: the centred finite difference of the release gate"
 KINDS = ("linear", "sigmoid", "tanh", "relu")
-SMOOTH_KINDS = ("linear", "sigmoid", "tanh")
 DERIVATIVES = "f′ = 1 (linear), σ(Z)(1 − σ(Z)) (sigmoid), 1 − tanh²Z (tanh), 1 where Z > 0 else 0 (relu)"
 SHAPES = "dX has the shape of X (n, d_in), dW that of W (d_in, d_out), db that of b (d_out,)"
 CACHE = ("Return (Y_hat, cache) with one (A_prev, Z) per layer, in order: A_prev is the layer's input "
@@ -73,7 +72,11 @@ def _targets_and_predictions(rng):
 
 
 def _relative_error_inputs(rng):
+    """Entries of b close to a, or not. In ¾ of the states every b_i has the sign of a_i, so that the
+    result is below 1 and varies from state to state: one pair of opposite signs makes it exactly 1."""
     a, b = _pair(rng)
+    if rng.random() < 0.75:
+        b = np.where(a < 0, -np.abs(b), np.abs(b))
     b = np.where(rng.random(a.shape) < 0.5, a + 1e-4 * rng.normal(size=a.shape), b)
     both_zero = rng.random(a.shape) < 0.3  # where the 1e-8 floor of the denominator matters
     return [np.where(both_zero, 0.0, a), np.where(both_zero, 0.0, b)]
@@ -85,13 +88,62 @@ def _numeric_gradient_inputs(rng):
     return [Callable(name, reads=1), x, float(rng.choice([1e-3, 1e-4, 1e-5]))]
 
 
-def _gradient_check_inputs(rng):
-    """A smooth net (no relu kink) whose check, below 1e-7, is far from the tolerance."""
+# gradient_check's tolerance: atol for the smooth cases (rounding noise, 1e-11 … 1e-7), rtol for the
+# relu-kink cases, whose value a finite difference reproduces only to O(h) (see the exercise below).
+CHECK_RTOL, CHECK_ATOL = 1e-3, 1e-5
+OTHER_STEPS = (1e-4, 1e-6, 1e-7)  # h a learner's gradient_check may give numeric_gradient, besides 1e-5
+
+
+def _check_with_step(X, Y, params, activations, h):
+    """gradient_check with numeric_gradient's h set to h."""
+    def loss():
+        return S.mse_batch(Y, S.mlp_forward(X, params, activations)[0])
+
+    Y_hat, cache = S.mlp_forward(X, params, activations)
+    analytic = S.mlp_backward(S.dmse_batch(Y, Y_hat), cache, params, activations)
+    return max(S.relative_error(g, S.numeric_gradient(loss, p, h))
+               for grads, layer in zip(analytic, params) for g, p in zip(grads, layer))
+
+
+def _smooth_check_inputs(rng):
+    """A net with no unit near a relu kink (relu units may be there, away from 0): its check is below
+    1e-7, and below 1e-6 for every h from 1e-7 to 1e-4, far inside the tolerance."""
     while True:
-        X, params, activations = _random_net(rng, SMOOTH_KINDS)
+        X, params, activations = _random_net(rng)
         Y = rng.normal(size=S.mlp_forward(X, params, activations)[0].shape)
-        if S.gradient_check(X, Y, params, activations) < 1e-7:
+        if S.gradient_check(X, Y, params, activations) < 1e-7 and all(
+                _check_with_step(X, Y, params, activations, h) < 1e-6 for h in OTHER_STEPS):
             return [X, Y, params, activations]
+
+
+def _kinked_check_inputs(rng):
+    """A relu unit planted 1e-12 above its kink on one row, as in the worked case, at a random layer,
+    unit and row of a random net: every h from 1e-7 to 1e-4 straddles the kink, so the check is large,
+    and the same for all those h within a quarter of the tolerance.
+
+    Values near 1 (the two gradients of opposite signs) and near 1/3 (only the planted row's share,
+    halved) are drawn again: the value differs from case to case, so no constant can stand for it."""
+    while True:
+        X, params, activations = _random_net(rng)
+        layer = int(rng.integers(len(params)))
+        activations[layer] = "relu"
+        A_prev = S.mlp_forward(X, params[:layer], activations[:layer])[0]
+        W, b = params[layer]
+        unit, row = int(rng.integers(W.shape[1])), int(rng.integers(len(X)))
+        b[unit] = 1e-12 - A_prev[row] @ W[:, unit]
+        Y = rng.normal(size=S.mlp_forward(X, params, activations)[0].shape)
+        value = S.gradient_check(X, Y, params, activations)
+        if not 1e-3 < value < 0.99 or abs(value - 1 / 3) < 1e-2:
+            continue
+        spread = 0.25 * (CHECK_ATOL + CHECK_RTOL * value)
+        if all(abs(_check_with_step(X, Y, params, activations, h) - value) < spread for h in OTHER_STEPS):
+            return [X, Y, params, activations]
+
+
+def _gradient_check_inputs(rng):
+    """Half the random states a smooth net (check ≈ 0), half a net with a relu kink (check large):
+    neither 0, nor the public cases' answers, nor any other constant passes every random state."""
+    return _kinked_check_inputs(rng) if rng.random() < 0.5 else _smooth_check_inputs(rng)
 
 
 def _every_kind(Z, *before):
@@ -149,7 +201,7 @@ EXERCISES = [
     ),
     Exercise(
         _info("dense_backward", 2, "(∂L/∂X, ∂L/∂W, ∂L/∂b) = (dZ·Wᵀ, Xᵀ·dZ, Σ_rows dZ)",
-              hints={"error": "`{name}` raised {error}: {error_message}. Check the transposes: " + SHAPES
+              hints={"error": "`{name}` raised {error}{error_detail}. Check the transposes: " + SHAPES
                               + ", so dX = dZ·Wᵀ and dW = Xᵀ·dZ.",
                      "wrong_type_or_shape": "`{name}`: {detail}{where_text}. " + SHAPES
                                             + ": db sums dZ over the rows (axis 0)."}),
@@ -161,6 +213,7 @@ EXERCISES = [
         S.activation_forward,
         _activation_forward_inputs,
         worked=_every_kind(GRID),
+        n_random=12,  # a linear state, or relu on Z > 0, returns Z: 6 such states by chance would pass Z
     ),
     Exercise(
         _info("activation_backward", 2, "∂L/∂Z = ∂L/∂A ⊙ f′(Z), " + DERIVATIVES,
@@ -175,6 +228,7 @@ EXERCISES = [
         S.activation_backward,
         _activation_backward_inputs,
         worked=_every_kind(GRID, GRID_dA),
+        n_random=12,  # a linear state, or relu on Z > 0, returns dA: 6 such states by chance would pass dA
         variants={"activation_derivative_on_preactivation": _derivative_of_z_as_activation,
                   "missing_activation_derivative": lambda dA, Z, kind: dA},
     ),
@@ -226,6 +280,7 @@ EXERCISES = [
                                    "the denominator |a| + |b| is 0; use max(1e-8, |a| + |b|)."}),
         S.relative_error,
         _relative_error_inputs,
+        n_random=10,  # returning 1 passes a state with a pair of opposite signs, at most ¼ of them
     ),
     Exercise(
         _info("numeric_gradient", 2, "for each entry x_i: (f() with x_i + h − f() with x_i − h) / 2h, "
@@ -242,13 +297,15 @@ EXERCISES = [
         variants={"wrong_value": _forward_difference},
     ),
     Exercise(
-        # The result is a relative error made of rounding noise (1e-11 … 1e-7 on a smooth net), which
-        # another correct implementation reproduces only to its order of magnitude: rtol is meaningless
-        # here. atol = 1e-5 accepts any value below 1e-5 where the reference is below 1e-7 (every random
-        # case is drawn so), and the relu-kink case (≈ 0.356) rejects a check that reports 0.
+        # On a smooth net the result is a relative error made of rounding noise (1e-11 … 1e-7), which
+        # another correct implementation reproduces only to its order of magnitude: atol = 1e-5 accepts
+        # any value below 1e-5 there (the reference is below 1e-7 on every smooth random state). At a
+        # relu kink the result is large (the worked case ≈ 0.356, the kinked random states 1e-3 … 0.99)
+        # and moves with h by O(h): rtol = 1e-3 covers any h from 1e-7 to 1e-4 (each kinked state is
+        # drawn so). Half the random states are kinked, so a check that reports 0 fails.
         _info("gradient_check", 2, "max relative_error between mlp_backward and numeric_gradient over every "
               "W and b, the loss being mse_batch(Y, mlp_forward(X, params, activations)[0])",
-              FINITE_DIFFERENCE, rtol=0.0, atol=1e-5,
+              FINITE_DIFFERENCE, rtol=CHECK_RTOL, atol=CHECK_ATOL,
               hints={"wrong_value": "Wrong value{failed_text}, first on {case}. Return the largest "
                                     "relative_error over every W and b of every layer, between mlp_backward's "
                                     "gradient and numeric_gradient of mse_batch(Y, mlp_forward(X, params, "
@@ -258,6 +315,7 @@ EXERCISES = [
                     "numeric_gradient")),
         S.gradient_check,
         _gradient_check_inputs,
+        n_random=20,  # all 20 smooth (or all kinked) with probability 2⁻²⁰ for a seed
         worked=(("relu kink: one hidden unit at z ≈ 0, where no finite difference can follow", _relu_kink()),),
     ),
 ]

@@ -130,3 +130,19 @@ def describe(value):
     if isinstance(value, (bool, np.bool_)):
         return "a bool"
     return "a number" if isinstance(value, (int, float, np.number)) else f"a {type(value).__name__}"
+
+
+def describe_kind(value):
+    """What kind of value the learner returned, and nothing it could have chosen to carry data:
+    no length, shape, key or class name."""
+    if isinstance(value, np.ndarray):
+        return "an array"
+    if isinstance(value, (tuple, list, dict)):
+        return f"a {type(value).__name__}"
+    if value is None:
+        return "None (did the function forget to return?)"
+    if isinstance(value, (bool, np.bool_)):
+        return "a bool"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return "a str" if isinstance(value, str) else "a value of another type"

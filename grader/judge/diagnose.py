@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from . import messages
-from .compare import ATOL, RTOL, compare
+from .compare import ATOL, RTOL, compare, describe, describe_kind
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Outcome:
     error: str | None = None
     error_message: str = ""
     timed_out: bool = False
+    error_line: str = ""  # 'line N: <source>' in the learner's code where the exception came from
 
 
 @dataclass(frozen=True)
@@ -76,17 +77,17 @@ def _diagnose(info, cases, outcomes):
             return "not_implemented", {}
     for outcome, case in zip(outcomes, cases):
         if outcome.error:
-            return "error", {"error": outcome.error, "error_message": outcome.error_message,
-                             "case": case.label}
+            return "error", _error_context(outcome, case)
     mismatches = [compare(o.value, c.want, info.rtol, info.atol) for o, c in zip(outcomes, cases)]
     wrong = [(m, o, c) for m, o, c in zip(mismatches, outcomes, cases) if m]
     if not wrong:
         return "ok", {"n": n}
     for kind in ("type_or_shape", "non_finite"):
-        for mismatch, _, case in wrong:
+        for mismatch, outcome, case in wrong:
             if mismatch.kind == kind:
                 code = "wrong_type_or_shape" if kind == "type_or_shape" else "non_finite"
-                return code, {"detail": mismatch.detail, "where": mismatch.where, "case": case.label}
+                detail = mismatch.detail if case.worked else _hidden_detail(mismatch, case, outcome)
+                return code, {"detail": detail, "where": mismatch.where, "case": case.label}
     for code in _variant_codes(cases):
         if _explains(code, info, cases, outcomes, mismatches):
             return code, {}
@@ -97,6 +98,29 @@ def _diagnose(info, cases, outcomes):
         return "constant_factor", {"factor": factor}
     first, _, case = wrong[0]
     return "wrong_value", {"where": first.where, "case": case.label, "failed": len(wrong), "n": n}
+
+
+def _hidden_detail(mismatch, case, outcome):
+    """A wrong type or shape on a hidden case, said without anything the learner's value could
+    carry (its length, shape, keys or class name could encode the hidden inputs)."""
+    if mismatch.kind != "type_or_shape":
+        return mismatch.detail
+    want, got = case.want, outcome.value
+    if isinstance(want, dict) and isinstance(got, dict):  # which of the expected keys are there
+        present = ", ".join(sorted(str(k) for k in want if k in got)) or "none of them"
+        extra = " and other keys" if any(k not in want for k in got) else ""
+        return f"expected the keys {', '.join(sorted(map(str, want)))}, got {present}{extra}"
+    return f"expected {describe(want)}, got {describe_kind(got)}"
+
+
+def _error_context(outcome, case):
+    """What the message may say of an exception. Its text only on a public case: on a hidden one
+    the learner's code could have put the hidden inputs into it, so there only its type (the
+    sandbox passes on Python's and numpy's own class names only) and the learner's own line."""
+    detail = f": {outcome.error_message}" if case.worked and outcome.error_message else ""
+    if outcome.error_line:
+        detail += f" (at {outcome.error_line})"
+    return {"error": outcome.error, "error_detail": detail, "case": case.label}
 
 
 def _explains(code, info, cases, outcomes, mismatches):

@@ -8,7 +8,7 @@ TEMPLATES = {
     "ok": "Correct on all {n} cases.",
     "missing": "No function named `{name}` was found: define it in its solution cell, with this name.",
     "not_implemented": "`{name}` still raises NotImplementedError: replace the stub with your code.",
-    "error": "`{name}` raised {error}: {error_message}. It should compute {formula}.",
+    "error": "`{name}` raised {error}{error_detail}. It should compute {formula}.",
     "timeout": "`{name}` did not finish in time: look for a loop that never ends or far too many steps.",
     "tampered": "A locked cell was changed; it was graded with the original cell. {detail}",
     "wrong_type_or_shape": "`{name}`: {detail}. Check what your function returns.",
@@ -34,7 +34,7 @@ def render(info, code, context):
     """The message for code, with the exercise's own hint when it has one."""
     template = info.hints.get(code) or TEMPLATES.get(code, "{formula}")
     values = {"name": info.name, "formula": info.formula, "n": "", "detail": "", "where": "",
-              "error": "", "error_message": "", "factor": "", "case": "", "failed": "", **context}
+              "error": "", "error_detail": "", "factor": "", "case": "", "failed": "", **context}
     where = values["where"]
     values["where_text"] = f" at {where}" if where else ""
     failed, n = values["failed"], values["n"]

@@ -1,4 +1,7 @@
 """Call a learner's function on one case and keep only plain data of what happened."""
+import linecache
+import os
+
 import numpy as np
 
 from . import wire
@@ -14,4 +17,21 @@ def call(function, arguments):
             value = function(*wire.as_arguments(arguments))
         return Outcome(value=wire.decode(wire.encode(value)))
     except Exception as exc:  # the learner's exception is the outcome, whatever it is
-        return Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE])
+        return Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE], error_line=learner_line(exc))
+
+
+_OURS = (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(np.__file__)))
+
+
+def learner_line(exc):
+    """'line N: <source>' of the innermost frame of exc's traceback in the learner's own code
+    (neither numpy nor this package), or "" when there is none."""
+    found = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if not os.path.abspath(code.co_filename).startswith(_OURS):
+            text = linecache.getline(code.co_filename, tb.tb_lineno).strip()
+            found = f"line {tb.tb_lineno}: {text}"[:200] if text else f"line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

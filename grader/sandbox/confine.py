@@ -6,10 +6,13 @@ four at a cost of milliseconds (a container would cost a daemon and seconds), an
 (Debian's `bubblewrap`) sets them up without a setuid helper when run as root or where
 unprivileged user namespaces are allowed. The sandbox sees, read-only: /usr (with every
 site-packages folder hidden under an empty tmpfs), the Python installation the same way, numpy's
-own folders and the worker's private library folder; read-write: only its private home. New
-user, PID, network, IPC and UTS namespaces; all capabilities dropped; its own session, so it
-cannot push keystrokes into a terminal; --die-with-parent and the PID namespace end every
-process it started when the worker ends or the grader dies.
+own folders and the worker's private library folder (at SANDBOX_LIB); its home, SANDBOX_HOME, is a tmpfs of its
+own, and nothing of the host's disk is writable. New user, PID, network, IPC and UTS namespaces;
+its own session, so it cannot push keystrokes into a terminal; --die-with-parent and the PID
+namespace end every process it started when the worker ends or the grader dies. Of all
+capabilities it keeps two, inside its own user namespace only: CAP_SYS_ADMIN and CAP_SETPCAP,
+which scratch.enter uses to mount each submission's bounded scratch tmpfs and then drops, with
+every other capability, before any learner code runs.
 
 Where bubblewrap is missing or refused (macOS, locked containers), `command` returns the bare
 worker command; rlimits, the process group and Landlock (worker.py) still apply, and
@@ -25,6 +28,14 @@ from pathlib import Path
 import numpy
 
 HIDDEN_SITE_PACKAGES = ("site-packages", "dist-packages")
+SANDBOX_HOME = "/home/sandbox"  # a tmpfs inside the sandbox; the working folders go below it
+SANDBOX_LIB = "/opt/backprop-sandbox"  # the library folder, inside; not under /tmp, which each submission's own tmpfs hides
+CAPABILITIES = ("--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP")
+
+
+# Inside the probe sandbox: the bounded tmpfs that scratch.enter mounts for every submission.
+_PROBE = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
+          "sys.exit(libc.mount(b'probe', b'/tmp', b'tmpfs', 0, b'size=1m,nr_inodes=16') and ctypes.get_errno())")
 
 
 @cache
@@ -35,7 +46,8 @@ def available():
         return False, f"no Linux namespaces on {sys.platform}"
     if bwrap is None:
         return False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
-    probe = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "true"],
+    probe = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", *CAPABILITIES, "--ro-bind", "/", "/",
+                            "--tmpfs", "/tmp", "--", sys.executable, "-I", "-S", "-c", _PROBE],
                            capture_output=True, text=True, timeout=30)
     if probe.returncode != 0:
         return False, f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:200]}"
@@ -61,31 +73,33 @@ def _numpy_folders():
     return [str(here)] + ([str(libs)] if libs.is_dir() else [])
 
 
-def command(worker_argv, libdir, home, as_pid_1=False):
-    """The argv that runs worker_argv confined, or worker_argv itself when namespaces are off.
+def command(script, libdir, *args, as_pid_1=False):
+    """The argv that runs `python -I -S LIB/script LIB *args` confined, LIB being the library
+    folder libdir shown read-only at SANDBOX_LIB, the home and working folder SANDBOX_HOME; or,
+    when namespaces are off, the same command unconfined with LIB = libdir.
 
-    as_pid_1: the worker is PID 1 of its PID namespace (the zygote, which reaps and sweeps its
+    as_pid_1: the script is PID 1 of its PID namespace (the zygote, which reaps and sweeps its
     namespace itself) instead of a child of bubblewrap's own init."""
     ok, _ = available()
     if not ok:
-        return list(worker_argv)
-    args = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
+        return [sys.executable, "-I", "-S", str(Path(libdir) / script), str(libdir), *map(str, args)]
+    argv = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
             *(["--as-pid-1"] if as_pid_1 else []),
-            "--cap-drop", "ALL", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+            *CAPABILITIES, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for link in ("bin", "lib", "lib64", "sbin"):
         target = Path("/") / link
         if target.is_symlink():
-            args += ["--symlink", str(target.readlink()), str(target)]
+            argv += ["--symlink", str(target.readlink()), str(target)]
         elif target.is_dir():
-            args += ["--ro-bind", str(target), str(target)]
+            argv += ["--ro-bind", str(target), str(target)]
     for root in _python_roots():
         if not str(root).startswith("/usr/"):
-            args += ["--ro-bind", str(root), str(root)]
+            argv += ["--ro-bind", str(root), str(root)]
     for folder in _site_folders():
-        args += ["--tmpfs", folder]
+        argv += ["--tmpfs", folder]
     for folder in _numpy_folders():
-        args += ["--ro-bind", folder, folder]
-    args += ["--ro-bind", str(libdir), str(libdir), "--bind", str(home), str(home), "--chdir", str(home)]
+        argv += ["--ro-bind", folder, folder]
+    argv += ["--ro-bind", str(libdir), SANDBOX_LIB, "--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
     executable = str(Path(sys.executable).resolve())
-    return args + ["--", executable, *worker_argv[1:]]
+    return argv + ["--", executable, "-I", "-S", f"{SANDBOX_LIB}/{script}", SANDBOX_LIB, *map(str, args)]

@@ -6,23 +6,30 @@ read from its own pipe and the protocol on another (see grader/sandbox/__init__.
 imports only the standard library, numpy and `judge` (a copy of grader/judge in LIBDIR); the
 package `solutions` is not on its path and was never in its memory.
 
-Protocol. stdin (one-shot) or the request pipe (zygote child) holds one JSON request:
+Protocol. stdin (one-shot) or the request pipe (zygote child) carries two JSON lines. The first:
     {"cells": [{"id": grade_id, "code": str}, ...],
-     "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],
-     "call_timeout": s, "cell_timeout": s, "output_cap": chars, "trace": [name, ...],
+     "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],      (the public cases)
+     "cpu": {"call": s, "cell": s}, "wall": {"call": s, "cell": s},      (processor time; backstop)
+     "output_cap": chars, "trace": [name, ...],
+     "scratch": {"bytes": n, "inodes": n} or null,   (a tmpfs on the working folder; null: unconfined)
      "rlimits": {"RLIMIT_AS": bytes, ...}}   (set before any learner code runs)
+and, written by the grader only once it has read "await", the second: {"calls": [...]} (hidden).
 The original stdout fd is duplicated for the protocol before any learner code runs; fds 1 and 2
 then point at /dev/null and sys.stdout/sys.stderr at a capped in-memory buffer. One JSON line is
 written (and flushed) per event, so whatever finished survives a later hard kill:
+    {"kind": "fault", "reason": str}          the fence could not be set up; no learner code ran
     {"kind": "ready", "landlock": abi or 0}
-    {"kind": "cell", "index": i, "id": grade_id, "error": type name, "message": str}   (failures only)
+    {"kind": "cell", "index": i, "id": grade_id, "error": type name, "message": str, "line": str}
+    {"kind": "cells_done"}                    every cell has run; the calls follow
     {"kind": "call", "exercise": name, "case": i, "missing": bool, "timed_out": bool,
-     "value": <wire>, "error": str|null, "error_message": str, "called": [name, ...]}
+     "value": <wire>, "error": str|null, "error_message": str, "error_line": str, "called": [name, ...]}
+    {"kind": "await"}                         the cells and the public calls are done
     {"kind": "done", "output": first bytes of the learner's printed output}
 """
 import builtins
 import ctypes
 import json
+import linecache
 import os
 import signal
 import sys
@@ -232,30 +239,58 @@ def _tracer(name, function, called):
 
 
 def main():
-    """One-shot mode: the request on stdin, the protocol on a duplicate of stdout."""
+    """One-shot mode: the requests on stdin, the protocol on a duplicate of stdout."""
     libdir = sys.argv[1]
     stdlib = [p for p in sys.path if p]
     sys.path.insert(0, libdir)
     import numpy as np  # noqa: F401  (imported before the fence, from the symlink in libdir)
     import judge.run  # noqa: F401
 
-    request = json.loads(sys.stdin.read())
-    sys.stdin.close()
     protocol = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    serve(request, protocol, libdir, stdlib)
+    serve(os.fdopen(os.dup(0), "rb"), protocol, libdir, stdlib)
 
 
-def serve(request, protocol, libdir, stdlib):
-    """Fence this process (rlimits, Landlock, fds), run the request's cells and calls, report on
-    protocol and end the process. Shared by the one-shot worker and the zygote's forked child
-    (zygote.py); never returns."""
+def _read_request(requests):
+    line = requests.readline()
+    return json.loads(line) if line.strip() else {}
+
+
+def _fence(request, send):
+    """Before any learner code: the private scratch space, no capabilities, the rlimits."""
+    import scratch
+    place = request.get("scratch")
+    try:
+        if place:
+            scratch.enter(os.getcwd(), place["bytes"], place["inodes"])
+        elif os.geteuid() == 0:  # unconfined, as root: at least no capability
+            scratch.drop_capabilities()
+    except (scratch.ScratchError, OSError) as exc:
+        send({"kind": "fault", "reason": f"sandbox set-up: {exc}"[:300]})
+        os._exit(70)
+    _apply_limits(request.get("rlimits", {}))
+
+
+def serve(requests, protocol, libdir, stdlib):
+    """Fence this process (scratch, capabilities, rlimits, Landlock, fds), run the cells and the
+    calls, report on protocol and end the process. Shared by the one-shot worker and the zygote's
+    forked child (zygote.py); never returns.
+
+    requests holds two JSON lines. The first: the cells, the public calls and the settings; the
+    second, which the grader writes only after reading "await": the hidden calls. So no learner
+    code runs while hidden inputs are in this process, until the cells and the public calls are
+    done and reported."""
     import numpy as np
     from judge import run, wire
     from judge.diagnose import Outcome
 
-    _apply_limits(request.get("rlimits", {}))
-    call_timeout = float(request.get("call_timeout", 5))
-    cell_timeout = float(request.get("cell_timeout", 10))
+    def send(message):
+        protocol.write(json.dumps(message, allow_nan=False) + "\n")
+        protocol.flush()
+
+    request = _read_request(requests)
+    _fence(request, send)
+    cpu = request.get("cpu", {})
+    wall = request.get("wall", {})
     output = _CappedText(int(request.get("output_cap", 1_000_000)))
 
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -266,10 +301,6 @@ def serve(request, protocol, libdir, stdlib):
     sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = output
     sys.stdin = sys.__stdin__ = None
 
-    def send(message):
-        protocol.write(json.dumps(message, allow_nan=False) + "\n")
-        protocol.flush()
-
     np_dirs = [os.path.realpath(os.path.dirname(np.__file__))]
     np_libs = os.path.join(os.path.dirname(np_dirs[0]), "numpy.libs")
     read_only = stdlib + np_dirs + [np_libs, os.path.realpath(libdir), "/usr/lib", "/lib", "/lib64",
@@ -278,40 +309,50 @@ def serve(request, protocol, libdir, stdlib):
     _install_stubs()
     send({"kind": "ready", "landlock": abi})
 
-    def on_alarm(signum, frame):
+    def on_timer(signum, frame):
         raise _Timeout()
 
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGALRM, on_timer)
+    signal.signal(signal.SIGPROF, on_timer)
 
-    def limited(seconds, function, *args):
-        signal.setitimer(signal.ITIMER_REAL, seconds)
+    def limited(kind, function, *args):
+        """function(*args) within kind's processor time, and a wall-clock backstop well above it."""
+        signal.setitimer(signal.ITIMER_PROF, float(cpu.get(kind, 5)))
+        signal.setitimer(signal.ITIMER_REAL, float(wall.get(kind, 30)))
         try:
             return function(*args)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    for index, cell in enumerate(request["cells"]):
+    for index, cell in enumerate(request.get("cells", [])):
+        filename = f"<cell {cell.get('id') or index}>"
+        source = _strip_magics(cell["code"])
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
         try:
-            code = compile(_strip_magics(cell["code"]), f"<cell {cell.get('id') or index}>", "exec")
-            limited(cell_timeout, exec, code, namespace)
+            limited("cell", exec, compile(source, filename, "exec"), namespace)
         except _Timeout:
             send({"kind": "cell", "index": index, "id": cell.get("id"), "error": "timeout",
-                  "message": f"the cell did not finish in {cell_timeout:g} s"})
+                  "message": f"the cell used more than {float(cpu.get('cell', 10)):g} s of processor time"})
         except BaseException as exc:  # noqa: B036 — SystemExit, KeyboardInterrupt: the learner's
             send({"kind": "cell", "index": index, "id": cell.get("id"), "error": type(exc).__name__,
-                  "message": str(exc)[:MAX_MESSAGE]})
+                  "message": str(exc)[:MAX_MESSAGE], "line": run.learner_line(exc)})
 
+    trace = request.get("trace", [])
     called = set()
-    for name in request.get("trace", []):
+    for name in trace:
         if isinstance(namespace.get(name), types.FunctionType):
             namespace[name] = _tracer(name, namespace[name], called)
 
+    send({"kind": "cells_done"})
     timed_out = set()
-    for entry in request["calls"]:
+
+    def call(entry):
         name = entry["exercise"]
         line = {"kind": "call", "exercise": name, "case": entry["case"], "missing": False,
-                "timed_out": False, "value": None, "error": None, "error_message": "", "called": []}
+                "timed_out": False, "value": None, "error": None, "error_message": "", "error_line": "",
+                "called": []}
         function = namespace.get(name)
         if not callable(function):
             line["missing"] = True
@@ -319,22 +360,29 @@ def serve(request, protocol, libdir, stdlib):
             line["timed_out"] = True
         else:
             called.clear()
-            target = getattr(function, "__wrapped__", function) if name in request.get("trace", []) else function
+            target = getattr(function, "__wrapped__", function) if name in trace else function
             try:
-                outcome = limited(call_timeout, run.call, target, wire.decode(entry["inputs"]))
+                outcome = limited("call", run.call, target, wire.decode(entry["inputs"]))
             except _Timeout:
                 outcome = Outcome(timed_out=True)
                 timed_out.add(name)
             except BaseException as exc:  # noqa: B036 — SystemExit and the like, raised by the learner
-                outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE])
+                outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE],
+                                  error_line=run.learner_line(exc))
             line.update(timed_out=outcome.timed_out, error=outcome.error, error_message=outcome.error_message,
-                        called=sorted(called - {name}))
+                        error_line=outcome.error_line, called=sorted(called - {name}))
             if not outcome.timed_out and outcome.error is None:
                 try:
                     line["value"] = wire.encode(outcome.value)
                 except Exception:
                     line["value"] = {"__unsupported__": "value"}
         send(line)
+
+    for entry in request.get("calls", []):
+        call(entry)
+    send({"kind": "await"})
+    for entry in _read_request(requests).get("calls", []):
+        call(entry)
     send({"kind": "done", "output": output.getvalue()[:10_000]})
     protocol.close()
     os._exit(0)  # skip interpreter teardown: learner objects' __del__ cannot run after the report

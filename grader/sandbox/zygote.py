@@ -12,21 +12,26 @@ Control protocol on CONTROL_FD (a Unix socket to the grader; JSON lines):
     zygote -> grader  {"kind": "forked"} + two fds (SCM_RIGHTS): the write end of the request
                       pipe and the read end of the result pipe
     grader -> zygote  {"kind": "kill"}                           optional: the grader's deadline
-    zygote -> grader  {"kind": "end", "status": rc, "killed": bool}   after the sweep and wipe
+    zygote -> grader  {"kind": "end", "status": rc, "killed": bool, "clean": bool}   after the sweep
 EOF on CONTROL_FD ends the zygote (and, as PID 1, everything in its namespace).
 
 Per submission: fork; the child closes every descriptor but the two pipe ends it needs, moves
-into a fresh folder HOME/backprop-run-XXXX, reseeds numpy's global generator from the OS, reads
-the request and calls worker.serve — rlimits, Landlock, the capped output and the same cells and
-calls as the one-shot worker. The zygote waits for the child (a pidfd) or the deadline or a kill
-from the grader, then sweeps: kill(-1, SIGKILL), which from PID 1 reaches every other process of
-the namespace — the child, and anything it started, whatever its session or process group —
-until /proc lists nobody but PID 1, reaping each; then it removes the child's folder, whatever is
-new in /tmp, /dev/shm and /dev, and every System V IPC object, and reports "end".
+into a fresh folder HOME/backprop-run-XXXX, reseeds numpy's global generator from the OS and
+calls worker.serve — which mounts the child's own bounded scratch tmpfs on that folder in a mount
+and IPC namespace of the child's own and drops every capability (scratch.enter), then sets the
+rlimits, Landlock and the capped output and runs the same cells and calls as the one-shot worker.
+The zygote waits for the child (a pidfd) or the deadline or a kill from the grader, then sweeps:
+kill(-1, SIGKILL), which from PID 1 reaches every other process of the namespace — the child,
+and anything it started, whatever its session or process group — until /proc lists nobody but
+PID 1, reaping each. With the last of them the kernel frees the child's namespaces: its tmpfs,
+its /tmp and /dev/shm, its System V IPC objects. Nothing is left to walk; the zygote removes the
+empty folder and reports "end" (clean: false if anything was in the way, and the grader then
+starts a fresh zygote).
 
-The zygote is non-dumpable (PR_SET_DUMPABLE 0) so that the child, which runs as the same user
-without capabilities, can neither ptrace it nor open /proc/1/fd/*; as PID 1 it receives no signal
-from inside its namespace for which it has not installed a handler, and it installs none.
+The zygote keeps CAP_SYS_ADMIN and CAP_SETPCAP of its own user namespace (to let each child mount
+its tmpfs); the children drop them. It is non-dumpable (PR_SET_DUMPABLE 0) so that a child can
+neither ptrace it nor open /proc/1/fd/*; as PID 1 it receives no signal from inside its namespace
+for which it has not installed a handler, and it installs none.
 """
 import ctypes
 import json
@@ -37,69 +42,6 @@ import socket
 import sys
 import tempfile
 import time
-
-WIPED = ("/tmp", "/dev/shm", "/dev")
-
-
-def _snapshot():
-    """What the writable scratch places hold before any child ran: kept, everything else goes."""
-    kept = {}
-    for folder in WIPED:
-        try:
-            kept[folder] = set(os.listdir(folder))
-        except OSError:
-            kept[folder] = None
-    return kept
-
-
-def _remove(path):
-    try:
-        if os.path.isdir(path) and not os.path.islink(path):
-            for name in os.listdir(path):
-                _remove(os.path.join(path, name))
-            os.rmdir(path)
-        else:
-            os.unlink(path)
-    except OSError:
-        pass
-
-
-def _wipe(workdir, kept):
-    _remove(workdir)
-    for folder, names in kept.items():
-        if names is None:
-            continue
-        try:
-            extra = set(os.listdir(folder)) - names
-        except OSError:
-            continue
-        for name in extra:
-            _remove(os.path.join(folder, name))
-    _remove_sysv_ipc()
-
-
-def _remove_sysv_ipc():
-    """System V shared memory, queues and semaphores outlive their creator: remove them all."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
-        return
-    for kind, call, args in (("shm", "shmctl", 1), ("msg", "msgctl", 1), ("sem", "semctl", 2)):
-        try:
-            with open(f"/proc/sysvipc/{kind}") as table:
-                rows = table.read().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            fields = row.split()
-            if len(fields) < 2:
-                continue
-            ident = int(fields[1])
-            if args == 1:
-                getattr(libc, call)(ctypes.c_int(ident), ctypes.c_int(0), None)  # IPC_RMID = 0
-            else:
-                getattr(libc, call)(ctypes.c_int(ident), ctypes.c_int(0), ctypes.c_int(0))
-
 
 def _others():
     """PIDs of this namespace other than PID 1."""
@@ -142,17 +84,9 @@ def _child(control, request_r, result_w, workdir, libdir, stdlib):
         os.environ["HOME"] = os.environ["PWD"] = workdir
         import numpy
         numpy.random.seed()  # a fresh interpreter's generator starts from OS entropy too
-        chunks = []
-        while True:
-            chunk = os.read(request_r, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-        os.close(request_r)
-        request = json.loads(b"".join(chunks))
         protocol = os.fdopen(result_w, "w", encoding="utf-8")
         import worker
-        worker.serve(request, protocol, libdir, stdlib)
+        worker.serve(os.fdopen(request_r, "rb"), protocol, libdir, stdlib)
     except BaseException:
         pass
     os._exit(70)
@@ -215,13 +149,13 @@ def main():
     import judge.run  # noqa: F401
     import judge.wire  # noqa: F401
     import worker  # noqa: F401
+    import scratch  # noqa: F401 (also the children's, imported once here)
     import importlib.machinery  # noqa: F401  (used by the stubs)
 
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # PID 1: a signal with no handler from inside is dropped
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE = 4: no ptrace, no /proc/1/fd for the children
     control = socket.socket(fileno=control_fd)
-    kept = _snapshot()
     _send(control, {"kind": "ready", "pid": os.getpid()})
     for message in _lines(control):
         if message.get("kind") != "run":
@@ -243,8 +177,10 @@ def main():
         _sweep()
         if status is None:
             status = -signal.SIGKILL
-        _wipe(workdir, kept)
-        _send(control, {"kind": "end", "status": status, "killed": killed})
+        # The child's files were in its own tmpfs, gone with its mount namespace: the folder is
+        # empty here. Should it not be, the grader replaces this zygote.
+        clean = scratch.remove_tree(workdir)
+        _send(control, {"kind": "end", "status": status, "killed": killed, "clean": clean})
 
 
 if __name__ == "__main__":

@@ -1434,7 +1434,10 @@ CASES = [
     Case("monkeypatch_builtins", A, code(has_converged=MONKEYPATCH_BUILTINS),
          Expect(zero=("has_converged",)), "builtins.isinstance, len, math.isfinite, float.__eq__ patched"),
     Case("patch_worker", A, code(has_converged=PATCH_WORKER),
-         Expect(zero=("has_converged",)), "the worker's wire.encode, run.call and protocol stream patched"),
+         Expect(zero=("has_converged",), intact=False),
+         "the worker's wire.encode, run.call and protocol stream patched (during has_converged's public "
+         "case, before the hidden cases of the others, which it spoils too: no claim on those, but no "
+         "score can rise)"),
     Case("hostile_exception_str", A, code(**{"numeric_derivative": HOSTILE_STR, "has_converged": ""}),
          Expect(zero=("numeric_derivative", "has_converged"), codes=ERR),
          "exceptions whose __str__ returns 50 MB or raises again and again"),

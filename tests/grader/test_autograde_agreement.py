@@ -239,13 +239,12 @@ def autograde_all(copies):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory, request):
+def graded(released_all, tmp_path_factory, request):
     """One class graded both ways: ours in course/, nbgrader autograde in two other copies."""
     from grader.grade import grade
-    from grader.release import release
     base = tmp_path_factory.mktemp("agreement")
     ours = base / "course"
-    release(ours)
+    shutil.copytree(released_all["root"], ours)
     roster = make_class(ours, CLASS_SIZE, seed=SEED)
     serial, copies = base / "serial", [base / f"nbgrader-{i}" for i in (1, 2)]
     for c in (serial, *copies):  # before grading: no shared gradebook writes

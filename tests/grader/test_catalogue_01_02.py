@@ -182,7 +182,7 @@ def test_mse_loss_without_square_and_with_abs():
 def test_gradients_as_a_tuple_is_wrong_type():
     result = check("gradients_regression", lambda x, y, p: tuple(S.gradients_regression(x, y, p).values()))
     assert result.diagnosis == "wrong_type_or_shape"
-    assert "expected a dict with keys W1, W2, b1, b2, got a tuple of 4 items" in result.message
+    assert "expected a dict with keys W1, W2, b1, b2, got a tuple" in result.message
 
 
 def test_gradients_missing_a_key_is_wrong_type():

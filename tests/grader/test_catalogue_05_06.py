@@ -351,7 +351,7 @@ def test_points():
 
 def test_messages_name_what_to_look_at():
     transposes = check("dense_backward", lambda dZ, X, W: (dZ @ W, X.T @ dZ, dZ.sum(axis=0)))
-    assert "dZ·Wᵀ" in transposes.message and "matmul" in transposes.message
+    assert "dZ·Wᵀ" in transposes.message and "raised ValueError (at line" in transposes.message
     wrong_axis = check("dense_backward", lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.sum(axis=1)))
     assert "axis 0" in wrong_axis.message and "[2]" in wrong_axis.message
     minibatch = check("train_minibatch", a05_training.EXERCISES[3].variants["wrong_value"])
@@ -389,21 +389,26 @@ def test_004_worked_numbers_in_the_mlp_cases():
 
 
 def test_gradient_check_cases_are_robust():
+    """The random states are smooth nets (check below 1e-7) or relu kinks (check large); at every kink
+    any h from 1e-4 to 1e-6 gives the same check within the tolerance (the worked one within 1e-5)."""
+    info = catalogue.EXERCISES["gradient_check"].info
     cases = cases_of("gradient_check")
-    kink, smooth = cases[0], cases[1:]
+    kink, smooth = cases[0], [case for case in cases[1:] if case.want < 1e-7]
+    kinks = [kink] + [case for case in cases[1:] if case.want >= 1e-7]
     assert kink.want > 0.3
-    assert all(case.want < 1e-7 for case in smooth)
-    X, Y, params, activations = kink.inputs
+    assert smooth and len(kinks) > 1 and all(case.want > 1e-3 for case in kinks)
+    for case in kinks:
+        X, Y, params, activations = case.inputs
 
-    def loss():
-        return S.mse_batch(Y, S.mlp_forward(X, params, activations)[0])
+        def loss():
+            return S.mse_batch(Y, S.mlp_forward(X, params, activations)[0])
 
-    for h in (1e-4, 1e-6):
-        Y_hat, cache = S.mlp_forward(X, params, activations)
-        analytic = S.mlp_backward(S.dmse_batch(Y, Y_hat), cache, params, activations)
-        worst = max(S.relative_error(g, S.numeric_gradient(loss, p, h))
-                    for grads, layer in zip(analytic, params) for g, p in zip(grads, layer))
-        assert abs(worst - kink.want) < 1e-5
+        for h in (1e-4, 1e-6):
+            Y_hat, cache = S.mlp_forward(X, params, activations)
+            analytic = S.mlp_backward(S.dmse_batch(Y, Y_hat), cache, params, activations)
+            worst = max(S.relative_error(g, S.numeric_gradient(loss, p, h))
+                        for grads, layer in zip(analytic, params) for g, p in zip(grads, layer))
+            assert abs(worst - case.want) < (1e-5 if case is kink else info.atol + info.rtol * case.want)
 
 
 def test_training_cases_shuffle_over_several_epochs_with_a_smaller_last_batch():

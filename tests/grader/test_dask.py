@@ -18,7 +18,7 @@ from grader.release import release
 from grader.sandbox import Limits
 
 ASSIGNMENTS = ["01_derivatives", "05_training"]
-LIMITS = Limits(timeout=20, call_timeout=2, cell_timeout=4)
+LIMITS = Limits(cpu=20, call_cpu=2, cell_cpu=4)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ A = "02_regression"
 NAMES = catalogue.ASSIGNMENTS[A]
 POINTS = {n: catalogue.EXERCISES[n].info.points for n in NAMES}
 TOTAL = sum(POINTS.values())
-FAST = Limits(timeout=20, call_timeout=1.0, cell_timeout=1.0)
+FAST = Limits(cpu=20, call_cpu=1.0, cell_cpu=1.0)
 HELPERS = ("copy_params", "update_all", "train_row_by_row")
 
 
@@ -227,7 +227,7 @@ def test_top_level_loop_costs_only_that_student(course):
         """))
     _submit(course, "mallory", hostile)
     _submit(course, "alice", _solved())
-    summary = _grade(course, limits=Limits(timeout=4, call_timeout=1, cell_timeout=1))
+    summary = _grade(course, limits=Limits(cpu=4, call_cpu=1, cell_cpu=1))
     assert {r["diagnosis"] for r in _by_exercise(course, "mallory").values()} == {"timeout"}
     assert {r["diagnosis"] for r in _by_exercise(course, "alice").values()} == {"ok"}
     assert any(p.student == "mallory" for p in summary.problems)

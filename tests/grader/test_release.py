@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -52,13 +53,13 @@ def nbgrader_env():
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
+def course(released_all, tmp_path_factory):
     """A course released twice; the first release's files, and the instructor's own files."""
-    root = tmp_path_factory.mktemp("course")
-    packaged = {a: notebook_path(a).read_bytes() for a in AVAILABLE}  # pinned: others may rebuild them
+    root = tmp_path_factory.mktemp("course") / "course"
+    shutil.copytree(released_all["root"], root)  # the first release
+    packaged = released_all["packaged"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(release_module, "packaged_notebook", packaged.__getitem__)
-        release(root, AVAILABLE)
         first = snapshot(root / "release")
         first_db_assignments = _gradebook_cells(root)
         mine = {root / "submitted" / "alice" / AVAILABLE[0] / "notes.txt": b"alice's work",
@@ -151,7 +152,8 @@ def test_layout(course):
             package = root / side / a / "backprop_selfcheck"
             assert (package / "__init__.py").is_file() and (package / "public_cases.json").is_file()
         assert (root / "release" / a / f"{a}.ipynb").is_file()
-    assert not list(root.glob(".*")), "staging leftovers in the course directory"
+    assert [p.name for p in root.glob(".*")] == [".backprop-course"], "staging leftovers in the course directory"
+    assert [p.name for p in (root / ".backprop-course").iterdir()] == ["secret"]  # the hidden cases' seed
     assert not list((root / "release").rglob("__pycache__"))
 
 
@@ -250,22 +252,29 @@ def test_gradebook_lists_assignments_and_grade_cells(course):
 @pytest.mark.slow
 def test_nbgrader_autograde_gives_reference_full_marks_and_stubs_zero(course, tmp_path):
     from nbgrader.api import Gradebook
-    root = tmp_path / "course"
-    shutil.copytree(course["root"], root)
-    for a in AVAILABLE:
-        for student, side in (("ref", "source"), ("stub", "release")):
-            target = root / "submitted" / student / a
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / side / a / f"{a}.ipynb", target / f"{a}.ipynb")
-        done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", a, "--force"], cwd=root,
-                              env=nbgrader_env(), capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
-        for a in AVAILABLE:
-            total = sum(catalogue.EXERCISES[n].info.points for n in catalogue.ASSIGNMENTS[a])
-            ref, stub = gb.find_submission(a, "ref"), gb.find_submission(a, "stub")
-            assert (ref.score, ref.max_score) == (total, total), a
-            assert (stub.score, stub.max_score) == (0, total), a
+
+    def autograde(half):  # two copies of the course, each its own gradebook, graded side by side
+        root = tmp_path / f"course-{half}"
+        shutil.copytree(course["root"], root)
+        for a in AVAILABLE[half::2]:
+            for student, side in (("ref", "source"), ("stub", "release")):
+                target = root / "submitted" / student / a
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(root / side / a / f"{a}.ipynb", target / f"{a}.ipynb")
+            done = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", a, "--force"], cwd=root,
+                                  env=nbgrader_env(), capture_output=True, text=True, timeout=600)
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        return root
+
+    with ThreadPoolExecutor(2) as pool:
+        roots = list(pool.map(autograde, (0, 1)))
+    for half, root in enumerate(roots):
+        with Gradebook(f"sqlite:///{root}/gradebook.db") as gb:
+            for a in AVAILABLE[half::2]:
+                total = sum(catalogue.EXERCISES[n].info.points for n in catalogue.ASSIGNMENTS[a])
+                ref, stub = gb.find_submission(a, "ref"), gb.find_submission(a, "stub")
+                assert (ref.score, ref.max_score) == (total, total), a
+                assert (stub.score, stub.max_score) == (0, total), a
 
 
 @pytest.mark.slow

@@ -10,6 +10,7 @@ from grader.judge.run import call
 INFO = ExerciseInfo("double_it", "00_test", 2.0, "f(x) = 2x + y", "test document, page 1")
 WANTS = [4.0, -1.5, 0.75]
 CASES = [CaseRecord([float(w)], w, {}, f"case {i}") for i, w in enumerate(WANTS)]
+PUBLIC = [CaseRecord(c.inputs, c.want, c.variants, c.label, worked=True) for c in CASES]  # the learner has seen these
 
 
 def values(*vs):
@@ -65,15 +66,32 @@ def test_timeout_beats_a_later_error():
     assert judge(INFO, CASES, outcomes).diagnosis == "timeout"
 
 
-def test_error_message_carries_the_exception_type_and_text():
+def test_error_message_on_a_public_case_carries_the_exception_type_text_and_line():
     def broken(x):
         if x < 0:
             raise ZeroDivisionError("float division by zero")
         return x
-    result = run(broken)
+    result = run(broken, PUBLIC)
     assert (result.diagnosis, result.score) == ("error", 0.0)
-    assert "raised ZeroDivisionError: float division by zero" in result.message
+    assert "raised ZeroDivisionError: float division by zero (at line " in result.message
+    assert 'raise ZeroDivisionError("float division by zero")' in result.message
     assert INFO.formula in result.message
+
+
+def test_error_message_on_a_hidden_case_never_quotes_the_exception_text():
+    def leaky(x):
+        if x < 0:
+            raise ValueError(f"the hidden input is {x!r}")
+        return x
+    result = run(leaky)
+    assert result.diagnosis == "error" and "raised ValueError (at line " in result.message
+    assert "-1.5" not in result.message and "hidden input is" not in result.message.split("(at")[0]
+
+
+def test_a_wrong_shape_on_a_hidden_case_describes_only_what_was_expected():
+    result = run(lambda x: {f"leak {x}": 1.0})
+    assert result.diagnosis == "wrong_type_or_shape"
+    assert "leak" not in result.message and "expected a number, got a dict" in result.message
 
 
 def test_error_beats_a_wrong_value_on_another_case():
@@ -100,7 +118,7 @@ def test_long_exception_messages_are_cut():
     (lambda w: 1j * w, "returned a complex, which cannot be graded"),
 ])
 def test_wrong_type_or_shape(fn, detail):
-    result = run(fn)
+    result = run(fn, PUBLIC)
     assert (result.diagnosis, result.score) == ("wrong_type_or_shape", 0.0)
     assert detail in result.message
 

@@ -5,6 +5,7 @@ Every test runs twice: in a one-shot worker (sandbox.run) and in a child of the 
 a submission that runs right before the next one in the same zygote.
 """
 import os
+import signal
 import time
 
 import pytest
@@ -13,7 +14,7 @@ from grader import sandbox
 from grader.judge import wire
 from grader.sandbox import Limits, confine
 
-FAST = Limits(timeout=10, call_timeout=0.5, cell_timeout=0.5)
+FAST = Limits(cpu=10, call_cpu=0.5, cell_cpu=0.5)
 MODE = {"runner": None}
 
 
@@ -77,7 +78,7 @@ def test_fresh_interpreter_with_a_cleared_environment():
     assert not [k for k in env if k.startswith("PYTHON") or k in ("VIRTUAL_ENV", "PYTHONPATH")]
     assert set(env) <= {"PATH", "LANG", "LC_ALL", "HOME", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                         "MKL_NUM_THREADS", "PWD"}  # bubblewrap's --chdir sets PWD
-    assert site == [] and os.path.basename(cwd).startswith("backprop-run-")
+    assert site == [] and (os.path.basename(cwd).startswith("backprop-run-") or cwd == confine.SANDBOX_HOME)
     assert not os.path.exists(cwd)  # removed after the run
 
 
@@ -99,7 +100,7 @@ def test_learner_output_is_capped_and_kept_apart_from_the_protocol():
             "    os.write(2, b'noise' * 100000)\n"
             "    sys.stderr.write('more noise')\n"
             "    return 1.5\n")
-    result = _run(code, limits=Limits(timeout=10, call_timeout=5, output_cap=1000))
+    result = _run(code, limits=Limits(cpu=10, call_cpu=5, output_cap=1000))
     assert _value(result) == 1.5
     assert result.output == "x" * 1000
 
@@ -107,11 +108,9 @@ def test_learner_output_is_capped_and_kept_apart_from_the_protocol():
 def test_call_timeout_then_the_next_calls_still_run():
     code = ("def f():\n    while True:\n        pass\n"
             "def g(x):\n    return x + 1\n")
-    start = time.monotonic()
     result = _run(code, [("f", []), ("f", []), ("g", [1.0])])
     assert result.outcomes[("f", 0)].timed_out and result.outcomes[("f", 1)].timed_out
-    assert _value(result, "g", 2) == 2.0
-    assert time.monotonic() - start < 5  # the second call of f was not waited for again
+    assert _value(result, "g", 2) == 2.0 and not result.killed
 
 
 def test_hard_kill_when_the_learner_swallows_the_alarm():
@@ -121,10 +120,8 @@ def test_hard_kill_when_the_learner_swallows_the_alarm():
             "            pass\n"
             "    except BaseException:\n"
             "        pass\n")
-    start = time.monotonic()
-    result = _run(code, [("f", []), ("g", [])], limits=Limits(timeout=2, call_timeout=0.5, cell_timeout=0.5))
-    assert time.monotonic() - start < 6
-    assert result.killed
+    result = _run(code, [("f", []), ("g", [])], limits=Limits(cpu=2, call_cpu=0.5, cell_cpu=0.5))
+    assert result.killed or result.exit_status == -signal.SIGXCPU  # the submission's processor time ran out
     assert all(o.timed_out for o in result.outcomes.values())
 
 
@@ -142,7 +139,7 @@ def test_exit_and_exceptions_are_outcomes():
 
 def test_memory_cap():
     code = "import numpy as np\ndef f():\n    return float(np.ones(2 ** 31).sum())\n"  # 16 GiB
-    result = _run(code, limits=Limits(timeout=10, call_timeout=5, memory=1 * 2 ** 30))
+    result = _run(code, limits=Limits(cpu=10, call_cpu=5, memory=1 * 2 ** 30))
     assert result.outcomes[("f", 0)].error in ("MemoryError", "_ArrayMemoryError")
 
 
@@ -228,5 +225,15 @@ def test_stray_children_die_with_the_group(mode):
 
 def test_file_size_cap():
     code = "def f():\n    with open('big.bin', 'wb') as out:\n        out.write(b'0' * 4_000_000)\n    return 1\n"
-    result = _run(code, limits=Limits(timeout=10, call_timeout=5, file_size=1_000_000))
+    result = _run(code, limits=Limits(cpu=10, call_cpu=5, file_size=1_000_000))
     assert result.outcomes[("f", 0)].error in ("OSError", "FileTooLargeError")
+
+
+def test_numpy_submodules_load_after_the_fence():
+    # numpy loads numpy.random and friends on first use, from the library folder the sandbox
+    # mounts: the submission's own tmpfs on /tmp must not hide it
+    code = ("import numpy as np\n"
+            "def f():\n"
+            "    import numpy.fft, numpy.polynomial\n"
+            "    return [float(np.random.default_rng(0).random() < 1), float(np.linalg.norm([3.0, 4.0]))]\n")
+    assert _value(_run(code)) == [1.0, 5.0]

@@ -12,7 +12,7 @@ from grader import sandbox
 from grader.judge import wire
 from grader.sandbox import Limits, confine
 
-FAST = Limits(timeout=10, call_timeout=0.5, cell_timeout=0.5)
+FAST = Limits(cpu=10, call_cpu=0.5, cell_cpu=0.5)
 HOLDER = {}
 
 

@@ -1,0 +1,12 @@
+"""The grader's exceptions, in a module of their own so that every stage can raise them."""
+
+
+class CommandError(Exception):
+    """An operator error: the command or the course directory is unusable. Printed as one line,
+    exit status 2."""
+
+
+class SandboxFailure(Exception):
+    """The sandbox itself failed (it would not start, broke its protocol, could not clean up)
+    on a fresh slot too: no learner's fault, so the submission gets no score in this run and is
+    reported as a grading problem; the next run tries it again."""

@@ -1,0 +1,37 @@
+"""The course's secret, from which its hidden cases are drawn.
+
+`release` makes it once per course, DIR/.backprop-course/secret (readable by the instructor only,
+never under release/ or source/), and `grade` derives the grading seed from it. Two courses, or two
+terms released afresh, grade with different hidden cases, so what leaks from one says nothing of
+another. A course released before there was a secret gets one at its next release or grade.
+"""
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+SECRET = Path(".backprop-course") / "secret"
+
+
+def ensure(root):
+    """The course's secret (bytes), made now if it has none. Returns (secret, made_now)."""
+    path = Path(root) / SECRET
+    try:
+        return path.read_bytes().strip(), False
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32).encode()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # made meanwhile by another run: theirs holds
+        return path.read_bytes().strip(), False
+    with os.fdopen(fd, "wb") as f:
+        f.write(value + b"\n")
+    return value, True
+
+
+def grading_seed(root):
+    """The seed of the course's hidden cases (an int), from its secret."""
+    secret, _ = ensure(root)
+    return int.from_bytes(hashlib.sha256(b"backprop-course hidden cases\0" + secret).digest()[:8], "big")
