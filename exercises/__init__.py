@@ -1,4 +1,4 @@
-"""The six instructor source notebooks, shipped inside the package (SPEC §2)."""
+"""The six instructor source notebooks, shipped inside the package."""
 from importlib.resources import files
 
 ASSIGNMENTS = ("01_derivatives", "02_regression", "03_classification", "04_worked_example",

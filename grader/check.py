@@ -7,10 +7,10 @@ from . import catalogue
 from .judge import wire
 from .judge.diagnose import judge, unavailable
 from .judge.run import call
+from .seeds import NOTEBOOK_SEED
 
-# The random cases of the in-process check (the source notebooks' own tests, and the release
-# gate); `grade` draws its hidden cases from each course's secret instead (grader.secret).
-GRADING_SEED = 2026
+# The in-process check's random cases; `grade` draws its hidden cases from each course's secret.
+GRADING_SEED = NOTEBOOK_SEED
 
 
 def check(name, function, seed=GRADING_SEED):

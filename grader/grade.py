@@ -2,72 +2,43 @@
 
 Stages, one module each: discover (find the notebooks), restore (locked cells from the source,
 tampering), sandbox (run the learner's cells and calls in an isolated worker), judge (score and
-diagnosis on the trusted side), report_files (CSV, feedback, gradebook).
+diagnosis on the trusted side), results (each result stored the moment it is known),
+report_files (CSV, feedback, gradebook).
 
 The cases of each exercise are computed once, on the trusted side, from the course's secret
-(grader.secret: a different set of hidden cases for every course); a submission costs one worker
+(grader.seeds: a different set of hidden cases for every course); a submission costs one worker
 round trip. Only the documents' worked cases are public: learner text from the hidden ones never
-reaches a report (the sandbox and the judge see to it). After judging, a culprit pass: an exercise that fails
-and calls another exercise that fails — named in its ExerciseInfo.uses or seen calling it in the
-worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
+reaches a report (the sandbox and the judge see to it). After judging, a culprit pass: an
+exercise that fails and calls another exercise that fails — named in its ExerciseInfo.uses or seen
+calling it in the worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
 
-Each submission's result is written, atomically, the moment it is graded, to
-DIR/.backprop-course/results/<student>/<assignment>.json with a digest of the submission, the
-source notebook, the grader's own code and the limits: a run killed midway loses nothing, and the
-next run grades only what is new or changed (force=True grades everything again). The reports
-always cover every submission present that has been graded. A submission on which the sandbox
-itself failed, on a fresh slot too, gets no result (a grading problem; the next run retries it);
-a result that cannot be written to the course stops the run with a one-line reason, keeping every
-result already written.
+A run killed midway loses nothing, and the next run grades only what is new or changed
+(force=True grades everything again); the reports always cover every submission present that has
+been graded. A submission on which the sandbox itself failed, on a fresh slot too, gets no result
+(a grading problem; the next run retries it); a result that cannot be written to the course stops
+the run with a one-line reason, keeping every result already written.
 Submissions run in parallel: jobs threads, each driving one warm sandbox (sandbox.Zygote, started
 while this process imports nbformat and nbgrader), or the tasks of a Dask cluster (dask=ADDRESS,
 grade_remote); the outputs are sorted, so they depend on neither. The reports are written from the
-result files (StoredGrades), and the gradebook in transactions of GRADEBOOK_BATCH submissions, so
-memory does not grow with the class.
+result files, and the gradebook in transactions of GRADEBOOK_BATCH submissions, so memory does not
+grow with the class.
 """
-import hashlib
-import json
 import os
 import queue
 import sys
 import threading
 import time
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, discover, report_files, sandbox
-from .progress import Progress
-from .sandbox import confine
-from . import secret
+from . import catalogue, discover, report_files, results, sandbox, seeds
 from .errors import CommandError, SandboxFailure
 from .judge import wire
 from .judge.diagnose import Result, judge, unavailable
-
-RESULTS = Path(".backprop-course") / "results"
-CACHE_VERSION = 2
-
-
-@dataclass(frozen=True)
-class SubmissionGrade:
-    student: str
-    assignment: str
-    results: tuple  # Result per exercise, catalogue order
-    tampering: tuple = ()  # sentences, for the learner
-    notes: tuple = ()  # other remarks (renamed notebook, whole-run timeout …), for the learner
-    seconds: float = 0.0
-    landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
-    code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
-
-    @property
-    def score(self):
-        return sum(r.score for r in self.results)
-
-    @property
-    def max_score(self):
-        return sum(r.max_score for r in self.results)
-
+from .progress import Progress
+from .results import RESULTS, SubmissionGrade
+from .sandbox import confine
 
 @dataclass
 class Summary:
@@ -124,88 +95,12 @@ def make_plan(root, a, seed=None):
         source = restore.load_source(path)
     except (restore.Unreadable, OSError) as exc:
         raise CommandError(f"cannot read the source notebook {path} ({exc}): run release again") from None
-    seed = secret.grading_seed(root) if seed is None else seed
+    seed = seeds.grading_seed(root) if seed is None else seed
     names = tuple(catalogue.ASSIGNMENTS[a])
     cases = {n: catalogue.EXERCISES[n].cases(seed) for n in names}
     calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs), "public": c.worked}
              for n in names for i, c in enumerate(cases[n])]
     return Plan(a, source, names, cases, calls, seed)
-
-
-def _fingerprint(limits, seed):
-    h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
-    here = Path(__file__).parent
-    import solutions
-    files = [*sorted((here / "judge").glob("*.py")), *sorted((here / "catalogue").glob("*.py")),
-             *sorted((here / "sandbox").glob("*.py")), here / "restore.py", here / "grade.py",
-             *sorted(Path(solutions.__file__).parent.glob("*.py"))]
-    for f in files:
-        h.update(f.read_bytes())
-    return h.hexdigest()
-
-
-def _digest(sub, source_path, fingerprint):
-    h = hashlib.sha256(fingerprint.encode())
-    h.update(source_path.read_bytes())
-    h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
-    if sub.path is not None:
-        try:
-            h.update(sub.path.read_bytes())
-        except OSError as exc:
-            h.update(repr(exc).encode())
-    return h.hexdigest()
-
-
-def _result_path(root, key):
-    return root / RESULTS / f"{key}.json"
-
-
-def _load_cache(root, keys):
-    """{key: stored result} for the submissions in keys that have a readable result file."""
-    cache = {}
-    for key in keys:
-        try:
-            data = json.loads(_result_path(root, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("digest"), str):
-            cache[key] = {"digest": data["digest"]}  # the grade stays on disk until the reports
-    return cache
-
-
-def _store(root, key, digest, g):
-    entry = {"version": CACHE_VERSION, "digest": digest, "grade": _to_json(g)}
-    report_files.atomic_write(_result_path(root, key), json.dumps(entry, indent=0))
-    return entry
-
-
-def _to_json(g):
-    return {**asdict(g), "results": [asdict(r) for r in g.results]}
-
-
-def _from_json(d):
-    return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
-                           tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
-                           tuple(tuple(pair) for pair in d.get("code", ())))
-
-
-class StoredGrades(Sequence):
-    """The graded submissions, sorted by student and assignment, read back one at a time from
-    their result files whenever they are iterated: the reports are written from the files, so
-    the grader's memory does not grow with the class."""
-
-    def __init__(self, root, keys):
-        self.root = root
-        self.keys = sorted(keys, key=lambda k: tuple(k.split("/", 1)))
-
-    def __len__(self):
-        return len(self.keys)
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        data = json.loads(_result_path(self.root, self.keys[index]).read_text(encoding="utf-8"))
-        return _from_json(data["grade"])
 
 
 GRADEBOOK_BATCH = 500  # submissions per gradebook transaction: nbgrader's ORM keeps each one's objects
@@ -378,7 +273,7 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
     failures, stop = [], threading.Event()
 
     def store(key, digest, g):
-        _store(root, key, digest, g)
+        results.store(root, key, digest, g)
         cache[key] = {"digest": digest}
         progress.step()
         return g.landlock  # all the caller keeps: the grade itself is on disk
@@ -416,12 +311,12 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
 
 def _todo(root, subs, everything, force, fingerprint):
     """(cache of stored results, [(key, digest, sub)] to grade, count reused)."""
-    cache = _load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
+    cache = results.load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
     sources = {a: _source_path(root, a) for a in {s.assignment for s in subs}}
     todo, reused = [], 0
     for sub in subs:
         key = f"{sub.student}/{sub.assignment}"
-        digest = _digest(sub, sources[sub.assignment], fingerprint)
+        digest = results.digest(sub, sources[sub.assignment], fingerprint)
         if not force and cache.get(key, {}).get("digest") == digest:
             reused += 1
         else:
@@ -452,8 +347,8 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
     needed = sorted({s.assignment for s in subs}, key=list(catalogue.ASSIGNMENTS).index)
     if not (root / "gradebook.db").is_file():
         raise CommandError(f"{root} has no gradebook.db: run `backprop-course release --course {root}` first")
-    seed = secret.grading_seed(root)
-    fingerprint = _fingerprint(limits, seed)
+    seed = seeds.grading_seed(root)
+    fingerprint = results.fingerprint(limits, seed)
     cache, todo, reused = _todo(root, subs, everything, force, fingerprint)
 
     # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
@@ -475,7 +370,7 @@ def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=F
         for z in zygotes:
             z.close()
     try:
-        grades = StoredGrades(root, cache)
+        grades = results.StoredGrades(root, cache)
         problems = _write_reports(root, grades, problems + failures, needed)
     except OSError as exc:
         raise _course_full(root, exc, cache) from None

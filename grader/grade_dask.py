@@ -13,7 +13,8 @@ from pathlib import Path
 
 from . import discover, sandbox
 from .errors import CommandError, SandboxFailure
-from .grade import _fingerprint, _from_json, make_plan, _to_json, grade_submission
+from .grade import grade_submission, make_plan
+from .results import fingerprint as grader_fingerprint, from_json, to_json
 
 _REMOTE = threading.local()  # per Dask worker thread: its Zygote
 _REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, fingerprint) -> Plan
@@ -27,7 +28,7 @@ def _remote_plan(assignment, source_text, fingerprint, limits, seed):
     key = (assignment, hashlib.sha256(source_text.encode()).hexdigest(), fingerprint)
     with _REMOTE_LOCK:
         if key not in _REMOTE_PLANS:
-            if _fingerprint(limits, seed) != fingerprint:
+            if grader_fingerprint(limits, seed) != fingerprint:
                 raise RuntimeError("this Dask worker runs another version of backprop-course than the "
                                    "client: install the same version on every worker")
             folder = Path(tempfile.mkdtemp(prefix="backprop-source-"))
@@ -61,7 +62,7 @@ def grade_remote(task):
             g = grade_submission(sub, plan, limits, runner=_REMOTE.zygote)
         except SandboxFailure as exc:
             return json.dumps({"failure": str(exc)[:200]})
-    return json.dumps(_to_json(g))
+    return json.dumps(to_json(g))
 
 
 def _task(sub, plan, limits, fingerprint):
@@ -121,7 +122,7 @@ def grade_on_dask(address, todo, plans, limits, fingerprint, store, fail):
             if "failure" in answer:
                 fail(key, sub, answer["failure"])
             else:
-                fresh.append(store(key, digest, _from_json(answer)))
+                fresh.append(store(key, digest, from_json(answer)))
             submit_next()
     finally:
         client.close()

@@ -1,4 +1,4 @@
-"""`backprop-course release --course DIR`: build or update an nbgrader course directory (SPEC §6).
+"""`backprop-course release --course DIR`: build or update an nbgrader course directory.
 
 1. stage   a copy of the course in a temporary directory: nbgrader_config.py, the gradebook,
            source/<a>/<a>.ipynb from the package and source/<a>/backprop_selfcheck/;
@@ -8,7 +8,7 @@
 4. install the staged files into DIR, replacing only what release owns: source/<a>/,
            release/<a>/, gradebook.db, nbgrader_config.py. submitted/, autograded/, feedback/
            and any other file of the instructor stay as they are;
-5. secret  the course's secret, made once (grader.secret): the seed of its hidden cases.
+5. secret  the course's secret, made once (grader.seeds): the seed of its hidden cases.
 
 Nothing is written to DIR before the gate has passed.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from exercises import ASSIGNMENTS, notebook_path
 
-from . import catalogue, secret
+from . import catalogue, seeds
 from .errors import CommandError
 from .release_gate import Run, gate
 from .release_nbgrader import CONFIG_FILE, LOCAL_CONFIG_FILE, generate, is_ours, write_config
@@ -125,9 +125,9 @@ def release(course, assignments=None):
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
             raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
         install(staging, root, chosen)
-    _, made = secret.ensure(root)
+    _, made = seeds.ensure(root)
     if made:
-        print(f"made the course's secret {root / secret.SECRET}: its hidden cases are drawn from it; keep it, "
+        print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
               "and keep it out of what students can read")
     for a in chosen:
         names = catalogue.ASSIGNMENTS[a]

@@ -1,4 +1,4 @@
-"""The grade command's outputs (SPEC §6): CSV files, per-student HTML feedback and the gradebook.
+"""The grade command's outputs: CSV files, per-student HTML feedback and the gradebook.
 
 Every file is written atomically (a temporary file in the same folder, then os.replace), so an
 interrupted run leaves the previous version, never half a file. The gradebook is nbgrader's own

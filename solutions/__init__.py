@@ -1,4 +1,4 @@
-"""Reference solutions for every exercise of the catalogue (SPEC §3), by assignment.
+"""Reference solutions for every exercise of the catalogue, by assignment.
 
 Only the trusted side of the grader imports this package; learner code never can.
 """

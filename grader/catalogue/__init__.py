@@ -1,5 +1,5 @@
-"""The catalogue of checks: one Exercise per function of SPEC §3, by assignment."""
-from .exercise import PUBLIC_SEED
+"""The catalogue of checks: one Exercise per graded function, by assignment."""
+from ..seeds import PUBLIC_SEED
 from . import a01_derivatives, a02_regression, a03_classification, a04_worked_example, a05_training, a06_vectorized
 
 MODULES = (a01_derivatives, a02_regression, a03_classification, a04_worked_example, a05_training, a06_vectorized)

@@ -56,7 +56,7 @@ EXERCISES = [
         variants={"wrong_value": lambda a, b: a + b},
     ),
     Exercise(
-        _info("numeric_derivative", 1, "f′(x) ≈ (f(x + h) − f(x − h)) / 2h", "SPEC §3: the centred difference the grader itself uses",
+        _info("numeric_derivative", 1, "f′(x) ≈ (f(x + h) − f(x − h)) / 2h", "the centred difference the grader itself uses",
               hints={"wrong_value": "Use the centred difference (f(x + h) − f(x − h)) / 2h, "
                                     "not the one-sided (f(x + h) − f(x)) / h."}),
         S.numeric_derivative,

@@ -9,7 +9,7 @@ from .exercise import Exercise
 
 A = "06_vectorized"
 SOURCE = "002 (X·W + b per layer) and 004 (the chain rule), in matrix form"
-FINITE_DIFFERENCE = "SPEC §3 and §5: the centred finite difference of the release gate"
+FINITE_DIFFERENCE = "the centred finite difference the grader itself uses"
 KINDS = ("linear", "sigmoid", "tanh", "relu")
 DERIVATIVES = "f′ = 1 (linear), σ(Z)(1 − σ(Z)) (sigmoid), 1 − tanh²Z (tanh), 1 where Z > 0 else 0 (relu)"
 SHAPES = "dX has the shape of X (n, d_in), dW that of W (d_in, d_out), db that of b (d_out,)"

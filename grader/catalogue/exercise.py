@@ -1,6 +1,6 @@
 """An exercise on the trusted side: its reference, its case generator and its known mistakes.
 
-Cases are built in three separable steps (SPEC §5, issue 2): make the inputs (seeded random states
+Cases are built in three separable steps: make the inputs (seeded random states
 plus the documents' worked cases), compute the expected output with the reference, and compute what
 each known mistake would return. Only plain wire data leaves this module.
 """
@@ -11,8 +11,6 @@ import numpy as np
 
 from ..judge import wire
 from ..judge.diagnose import CaseRecord, ExerciseInfo
-
-PUBLIC_SEED = 0
 
 
 @dataclass(frozen=True)

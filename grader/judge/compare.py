@@ -1,4 +1,4 @@
-"""Compare a learner's output with the expected one (SPEC §5).
+"""Compare a learner's output with the expected one.
 
 Type and shape first, then NaN/inf, then |got − want| ≤ atol + rtol·|want| entry by entry, the
 tolerance scaled by the expected value, never by the learner's. Both sides are decoded wire data.

@@ -1,4 +1,4 @@
-"""Turn a learner's outcomes on an exercise's cases into a score and a named mistake (SPEC §5).
+"""Turn a learner's outcomes on an exercise's cases into a score and a named mistake.
 
 Order: did it run (missing, not_implemented, error, timeout), is the output well formed
 (wrong_type_or_shape, non_finite), is it right (ok); if not, which known mistake reproduces it

@@ -14,7 +14,7 @@ import pytest
 
 import cases as corpus
 from cases import A
-from grader import secret
+from grader import seeds
 from grader.grade import grade, make_plan
 from grader.release import release
 
@@ -146,9 +146,9 @@ def test_two_courses_released_separately_have_different_hidden_cases(course, tmp
         assert public == [repr(c.inputs) for c in theirs.cases[name] if c.worked]
         hidden = [repr(c.inputs) for c in mine.cases[name] if not c.worked]
         assert hidden and hidden != [repr(c.inputs) for c in theirs.cases[name] if not c.worked], name
-    key = (course / secret.SECRET).read_bytes().strip()
-    assert len(key) == 64 and key != (other / secret.SECRET).read_bytes().strip()
+    key = (course / seeds.SECRET).read_bytes().strip()
+    assert len(key) == 64 and key != (other / seeds.SECRET).read_bytes().strip()
     for folder in ("release", "source"):
         for path in (course / folder).rglob("*"):
             assert not path.is_file() or key not in path.read_bytes(), path
-    assert oct((course / secret.SECRET).stat().st_mode & 0o777) == "0o600"
+    assert oct((course / seeds.SECRET).stat().st_mode & 0o777) == "0o600"

@@ -1,4 +1,4 @@
-"""The whole catalogue: every function of SPEC §3 has a check its reference passes."""
+"""The whole catalogue: every graded function has a check its reference passes."""
 import pytest
 
 import solutions

@@ -1,4 +1,4 @@
-"""The sandbox worker: isolation, limits and a protocol the learner cannot garble (SPEC §5).
+"""The sandbox worker: isolation, limits and a protocol the learner cannot garble.
 
 Every test runs twice: in a one-shot worker (sandbox.run) and in a child of the warm zygote
 (sandbox.Zygote), one zygote shared by the whole module, so that each hostile test is also

@@ -1,6 +1,6 @@
 """Independent float64 forward passes, losses and finite differences for the solutions tests.
 
-Written from SPEC §3 and the documents only; nothing here imports `solutions`.
+Written from the documents only; nothing here imports `solutions`.
 """
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""Each erratum of SPEC §4: what the document printed, and what the rule gives."""
+"""Each erratum of the documents: what the document printed, and what the rule gives."""
 import numpy as np
 import pytest
 

@@ -59,7 +59,7 @@ def classification_state(seed):
                           "x2": x[1], "W2_11": params["W2"][0], "W2_21": params["W2"][1]}
 
 
-# name, parameter key, index in that parameter, argument names in SPEC §3 order
+# name, parameter key, index in that parameter, argument names in the reference's order
 REGRESSION_SINGLE = [
     ("dL_dW2_11", "W2", (0,), ("y", "y_hat", "O11")),
     ("dL_dW2_21", "W2", (1,), ("y", "y_hat", "O12")),

@@ -1,5 +1,5 @@
 """Training functions: deterministic, never mutate their inputs, and follow the algorithms of
-SPEC §3 step by step."""
+the documents, step by step."""
 import copy
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""Every worked number of SPEC §4 reproduced by `solutions` at the precision the document prints:
+"""Every worked number of the documents reproduced by `solutions` at the precision the document prints:
 |got - printed| <= half a unit in the last printed digit."""
 import numpy as np
 import pytest

@@ -1,6 +1,11 @@
-"""The course's secret, from which its hidden cases are drawn.
+"""Every seed of the cases, in one place.
 
-`release` makes it once per course, DIR/.backprop-course/secret (readable by the instructor only,
+PUBLIC_SEED: the random cases of the learners' self-check, published with the notebooks.
+NOTEBOOK_SEED: the random cases of the in-process check (the source notebooks' own tests and the
+release gate), in the instructor's hands.
+grading_seed(root): the hidden cases that `grade` uses, drawn from the course's secret.
+
+`release` makes the secret once per course, DIR/.backprop-course/secret (readable by the instructor only,
 never under release/ or source/), and `grade` derives the grading seed from it. Two courses, or two
 terms released afresh, grade with different hidden cases, so what leaks from one says nothing of
 another. A course released before there was a secret gets one at its next release or grade.
@@ -10,6 +15,8 @@ import os
 import secrets
 from pathlib import Path
 
+PUBLIC_SEED = 0
+NOTEBOOK_SEED = 2026
 SECRET = Path(".backprop-course") / "secret"
 
 

@@ -1,0 +1,116 @@
+"""What `grade` keeps of each graded submission: DIR/.backprop-course/results/<student>/<a>.json.
+
+Each result is written atomically the moment it is known, with a digest of the submission, its
+source notebook, the grader's own code, the limits and the course's seed: a run killed midway
+loses nothing, and the next run grades only what is new or changed. The reports are written from
+these files (StoredGrades), so memory does not grow with the class.
+"""
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import report_files
+from .judge.diagnose import Result
+
+RESULTS = Path(".backprop-course") / "results"
+CACHE_VERSION = 2
+
+
+@dataclass(frozen=True)
+class SubmissionGrade:
+    student: str
+    assignment: str
+    results: tuple  # Result per exercise, catalogue order
+    tampering: tuple = ()  # sentences, for the learner
+    notes: tuple = ()  # other remarks (renamed notebook, whole-run timeout …), for the learner
+    seconds: float = 0.0
+    landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
+    code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
+
+    @property
+    def score(self):
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self):
+        return sum(r.max_score for r in self.results)
+
+
+def fingerprint(limits, seed):
+    """A digest of everything a result depends on besides the submission and its source: the
+    grader's code, the reference, the limits and the seed of the hidden cases."""
+    h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
+    here = Path(__file__).parent
+    import solutions
+    files = [*sorted((here / "judge").glob("*.py")), *sorted((here / "catalogue").glob("*.py")),
+             *sorted((here / "sandbox").glob("*.py")), here / "restore.py", here / "grade.py", here / "results.py",
+             *sorted(Path(solutions.__file__).parent.glob("*.py"))]
+    for f in files:
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def digest(sub, source_path, fingerprint):
+    h = hashlib.sha256(fingerprint.encode())
+    h.update(source_path.read_bytes())
+    h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
+    if sub.path is not None:
+        try:
+            h.update(sub.path.read_bytes())
+        except OSError as exc:
+            h.update(repr(exc).encode())
+    return h.hexdigest()
+
+
+def result_path(root, key):
+    return root / RESULTS / f"{key}.json"
+
+
+def load_cache(root, keys):
+    """{key: stored result} for the submissions in keys that have a readable result file."""
+    cache = {}
+    for key in keys:
+        try:
+            data = json.loads(result_path(root, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict) and data.get("version") == CACHE_VERSION and isinstance(data.get("digest"), str):
+            cache[key] = {"digest": data["digest"]}  # the grade stays on disk until the reports
+    return cache
+
+
+def store(root, key, digest, g):
+    entry = {"version": CACHE_VERSION, "digest": digest, "grade": to_json(g)}
+    report_files.atomic_write(result_path(root, key), json.dumps(entry, indent=0))
+    return entry
+
+
+def to_json(g):
+    return {**asdict(g), "results": [asdict(r) for r in g.results]}
+
+
+def from_json(d):
+    return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
+                           tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
+                           tuple(tuple(pair) for pair in d.get("code", ())))
+
+
+class StoredGrades(Sequence):
+    """The graded submissions, sorted by student and assignment, read back one at a time from
+    their result files whenever they are iterated: the reports are written from the files, so
+    the grader's memory does not grow with the class."""
+
+    def __init__(self, root, keys):
+        self.root = root
+        self.keys = sorted(keys, key=lambda k: tuple(k.split("/", 1)))
+
+    def __len__(self):
+        return len(self.keys)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        data = json.loads(result_path(self.root, self.keys[index]).read_text(encoding="utf-8"))
+        return from_json(data["grade"])
