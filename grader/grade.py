@@ -86,7 +86,7 @@ class Plan:
     seed: int
 
 
-def make_plan(root, a, seed=None):
+def make_plan(root: Path, a: str, seed: int | None = None) -> Plan:
     """The Plan of assignment a in the course at root; seed: the hidden cases' (default: the
     course's, from its secret)."""
     restore = _import_restore()
@@ -110,7 +110,8 @@ def _all_with(info_list, diagnosis, message):
     return tuple(Result(i.name, 0.0, i.points, diagnosis, message) for i in info_list)
 
 
-def grade_submission(sub, plan, limits=sandbox.Limits(), runner=None):
+def grade_submission(sub: discover.Submission, plan: Plan, limits: sandbox.Limits = sandbox.Limits(),
+                     runner: sandbox.Zygote | None = None) -> SubmissionGrade:
     """SubmissionGrade of one discovered submission; never raises for anything in the notebook.
     runner: a sandbox.Zygote to run it in (warm); None: a one-shot sandbox.run.
 
@@ -329,7 +330,8 @@ def _course_full(root, exc, cache):
                         f"in {root / RESULTS} are kept, so once there is room `grade` goes on from there")
 
 
-def grade(course, assignments=None, jobs=None, force=False, limits=None, quiet=False, dask=None):
+def grade(course, assignments=None, jobs: int | None = None, force: bool = False, limits: sandbox.Limits | None = None,
+          quiet: bool = False, dask: str | None = None) -> Summary:
     """Grade a course directory; return a Summary. CommandError for an unusable command or course.
     dask: the address of a Dask scheduler to spread the submissions over (None: this machine)."""
     start = time.monotonic()

@@ -38,7 +38,7 @@ class SubmissionGrade:
         return sum(r.max_score for r in self.results)
 
 
-def fingerprint(limits, seed):
+def fingerprint(limits, seed: int) -> str:
     """A digest of everything a result depends on besides the submission and its source: the
     grader's code, the reference, the limits and the seed of the hidden cases."""
     h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
@@ -52,7 +52,7 @@ def fingerprint(limits, seed):
     return h.hexdigest()
 
 
-def digest(sub, source_path, fingerprint):
+def digest(sub, source_path: Path, fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
     h.update(source_path.read_bytes())
     h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
@@ -68,7 +68,7 @@ def result_path(root, key):
     return root / RESULTS / f"{key}.json"
 
 
-def load_cache(root, keys):
+def load_cache(root: Path, keys) -> dict:
     """{key: stored result} for the submissions in keys that have a readable result file."""
     cache = {}
     for key in keys:
@@ -81,17 +81,17 @@ def load_cache(root, keys):
     return cache
 
 
-def store(root, key, digest, g):
+def store(root: Path, key: str, digest: str, g: SubmissionGrade) -> dict:
     entry = {"version": CACHE_VERSION, "digest": digest, "grade": to_json(g)}
     report_files.atomic_write(result_path(root, key), json.dumps(entry, indent=0))
     return entry
 
 
-def to_json(g):
+def to_json(g: SubmissionGrade) -> dict:
     return {**asdict(g), "results": [asdict(r) for r in g.results]}
 
 
-def from_json(d):
+def from_json(d: dict) -> SubmissionGrade:
     return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
                            tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
                            tuple(tuple(pair) for pair in d.get("code", ())))

@@ -20,7 +20,7 @@ NOTEBOOK_SEED = 2026
 SECRET = Path(".backprop-course") / "secret"
 
 
-def ensure(root):
+def ensure(root) -> tuple[bytes, bool]:
     """The course's secret (bytes), made now if it has none. Returns (secret, made_now)."""
     path = Path(root) / SECRET
     try:
@@ -38,7 +38,7 @@ def ensure(root):
     return value, True
 
 
-def grading_seed(root):
+def grading_seed(root) -> int:
     """The seed of the course's hidden cases (an int), from its secret."""
     secret, _ = ensure(root)
     return int.from_bytes(hashlib.sha256(b"backprop-course hidden cases\0" + secret).digest()[:8], "big")

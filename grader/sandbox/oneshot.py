@@ -13,14 +13,14 @@ import numpy
 
 from ..selfcheck_package import copy_judge
 from . import confine
-from .protocol import PROTOCOL_CAP, STDERR_CAP, Feed, Limits, environment, fill_silent_calls, parse, requests
+from .protocol import PROTOCOL_CAP, STDERR_CAP, Feed, Limits, RunResult, environment, fill_silent_calls, parse, requests
 from .scratch import remove_tree
 
 HERE = Path(__file__).parent
 SANDBOX_SCRIPTS = ("worker.py", "zygote.py", "scratch.py")  # the grader's own folder is hidden inside
 
 
-def make_libdir():
+def make_libdir() -> Path:
     """A private directory holding numpy (symlinked), a copy of grader/judge as `judge` and the
     sandbox's own scripts."""
     libdir = Path(tempfile.mkdtemp(prefix="backprop-lib-"))
@@ -42,7 +42,7 @@ def kill_group(proc):
         pass
 
 
-def run(cells, calls, limits=Limits(), trace=()):
+def run(cells: list, calls: list, limits: Limits = Limits(), trace=()) -> RunResult:
     """Run cells (list of {"id", "code"}) then calls (list of {"exercise", "case", "inputs": wire,
     "public": bool}) in a fresh sandboxed worker; return a RunResult. Never raises for anything
     the learner did; SandboxFailure when the sandbox itself failed."""

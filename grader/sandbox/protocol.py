@@ -64,7 +64,7 @@ class RunResult:
         return self.killed or self.exit_status == -signal.SIGXCPU
 
 
-def environment(home):
+def environment(home: str) -> dict:
     return {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "HOME": home,
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
@@ -76,7 +76,7 @@ def _rlimits(limits):
             "RLIMIT_MSGQUEUE": 0}
 
 
-def requests(cells, calls, limits, trace, confined):
+def requests(cells: list, calls: list, limits: Limits, trace, confined: bool) -> tuple[bytes, bytes]:
     """The two request lines (bytes): cells, public calls and settings; then the hidden calls.
     A call is public when its entry says "public": true (a case the learner has seen)."""
     first = {"cells": cells, "calls": [c for c in calls if c.get("public")],
@@ -144,7 +144,7 @@ class Feed:
             self.fd = None
 
 
-def parse(data, calls, hidden_from=None):
+def parse(data: bytes, calls: list, hidden_from: int | None = None) -> RunResult:
     """Trusted reading of the protocol: JSON lines, values through wire.decode, unknown keys dropped.
 
     The worker sends its cell and public-call lines before "await"; once the hidden calls were
@@ -223,7 +223,7 @@ def _outcome(line):
         return Outcome(value=wire.Unsupported("malformed result"))
 
 
-def fill_silent_calls(result, calls):
+def fill_silent_calls(result: RunResult, calls: list) -> None:
     """Calls with no line: timeouts after a kill or SIGXCPU; otherwise the worker died on its own."""
     for entry in calls:
         key = (entry["exercise"], entry["case"])
@@ -241,12 +241,12 @@ def fill_silent_calls(result, calls):
                 "look for exit(), os._exit or a crash in your code"))
 
 
-def in_sent_order(calls):
+def in_sent_order(calls: list) -> list:
     """The calls in the order the worker makes them: the public ones first."""
     return [c for c in calls if c.get("public")] + [c for c in calls if not c.get("public")]
 
 
-def without_culprit(result, calls, run, reruns=3):
+def without_culprit(result: RunResult, calls: list, run, reruns: int = 3) -> RunResult:
     """result, completed: when the worker died or was stopped during a call (after its cells ran),
     the exercise of that call keeps its timeout or error, and the calls it never got to run again
     in a fresh sandbox — run(calls) — without that exercise, up to `reruns` times. So one function

@@ -76,7 +76,7 @@ def _all_read_only(libc):
                                                                | _MS_NOSUID | _MS_NODEV), None)
 
 
-def drop_capabilities(libc=None):
+def drop_capabilities(libc=None) -> None:
     """No capability left, not even one that an execve as root could bring back."""
     libc = libc or _libc()
     for cap in range(64):
@@ -91,7 +91,7 @@ def drop_capabilities(libc=None):
         raise ScratchError("capabilities are still held")
 
 
-def enter(folder, size, inodes):
+def enter(folder: str, size: int, inodes: int) -> None:
     """Make folder a fresh tmpfs of at most size bytes and inodes files, the process's working
     folder and its /tmp and /dev/shm, everything else read-only; then drop every capability.
     Raises ScratchError when any step fails."""
@@ -108,7 +108,7 @@ def enter(folder, size, inodes):
     drop_capabilities(libc)
 
 
-def remove_tree(path):
+def remove_tree(path) -> bool:
     """Remove path and everything below it without recursion and without following links.
     Never raises; returns True when path is gone."""
     try:
