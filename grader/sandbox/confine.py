@@ -29,13 +29,17 @@ import numpy
 
 HIDDEN_SITE_PACKAGES = ("site-packages", "dist-packages")
 SANDBOX_HOME = "/home/sandbox"  # a tmpfs inside the sandbox; the working folders go below it
-SANDBOX_LIB = "/opt/backprop-sandbox"  # the library folder, inside; not under /tmp, which each submission's own tmpfs hides
+# The library folder inside, with numpy bound into it: nothing the worker needs may sit under /tmp,
+# which each submission's own tmpfs hides (the host's temporary folder, a venv in it, often does).
+SANDBOX_LIB = "/opt/backprop-sandbox"
+NUMPY_FOLDERS = ("numpy", "numpy.libs")  # under SANDBOX_LIB inside; mount points in the library folder
 CAPABILITIES = ("--cap-drop", "ALL", "--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_SETPCAP")
+PRIVATE_PLACES = ("/tmp", "/dev/shm")  # each submission gets its own tmpfs on these too
 
-
-# Inside the probe sandbox: the bounded tmpfs that scratch.enter mounts for every submission.
+# Inside the probe sandbox (the grading sandbox itself): the bounded tmpfs of scratch.enter.
 _PROBE = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
-          "sys.exit(libc.mount(b'probe', b'/tmp', b'tmpfs', 0, b'size=1m,nr_inodes=16') and ctypes.get_errno())")
+          f"sys.exit(libc.mount(b'probe', b'{SANDBOX_HOME}', b'tmpfs', 0, b'size=1m,nr_inodes=16') "
+          "and ctypes.get_errno())")
 
 
 @cache
@@ -46,18 +50,28 @@ def available():
         return False, f"no Linux namespaces on {sys.platform}"
     if bwrap is None:
         return False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
-    probe = subprocess.run([bwrap, "--unshare-all", "--die-with-parent", *CAPABILITIES, "--ro-bind", "/", "/",
-                            "--tmpfs", "/tmp", "--", sys.executable, "-I", "-S", "-c", _PROBE],
-                           capture_output=True, text=True, timeout=30)
+    argv = _bwrap(bwrap, None, as_pid_1=False) + ["--", _python(), "-I", "-S", "-c", _PROBE]
+    probe = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     if probe.returncode != 0:
         return False, f"bubblewrap cannot create namespaces here: {probe.stderr.strip()[:200]}"
     return True, ""
+
+
+def _python():
+    return str(Path(sys.executable).resolve())
 
 
 def _python_roots():
     """Folders the interpreter needs: its installation prefix (real paths)."""
     executable = Path(sys.executable).resolve()
     return sorted({Path(sys.base_prefix).resolve(), executable.parent.parent})
+
+
+def private_places():
+    """The places a submission's own tmpfs may cover: /tmp and /dev/shm, but not a place where the
+    interpreter itself is installed."""
+    roots = [str(r) for r in _python_roots()]
+    return [p for p in PRIVATE_PLACES if not any(r == p or r.startswith(p + "/") for r in roots)]
 
 
 def _site_folders():
@@ -67,24 +81,17 @@ def _site_folders():
     return sorted(str(Path(f).resolve()) for f in folders if Path(f).exists())
 
 
-def _numpy_folders():
+def numpy_folders():
+    """{name: real path} of numpy's package folder and, where it has one, its bundled libraries."""
     here = Path(numpy.__file__).resolve().parent
-    libs = here.parent / "numpy.libs"
-    return [str(here)] + ([str(libs)] if libs.is_dir() else [])
+    found = {"numpy": here, "numpy.libs": here.parent / "numpy.libs"}
+    return {name: path for name, path in found.items() if path.is_dir()}
 
 
-def command(script, libdir, *args, as_pid_1=False):
-    """The argv that runs `python -I -S LIB/script LIB *args` confined, LIB being the library
-    folder libdir shown read-only at SANDBOX_LIB, the home and working folder SANDBOX_HOME; or,
-    when namespaces are off, the same command unconfined with LIB = libdir.
-
-    as_pid_1: the script is PID 1 of its PID namespace (the zygote, which reaps and sweeps its
-    namespace itself) instead of a child of bubblewrap's own init."""
-    ok, _ = available()
-    if not ok:
-        return [sys.executable, "-I", "-S", str(Path(libdir) / script), str(libdir), *map(str, args)]
-    argv = [shutil.which("bwrap"), "--unshare-all", "--die-with-parent", "--new-session",
-            *(["--as-pid-1"] if as_pid_1 else []),
+def _bwrap(bwrap, libdir, as_pid_1):
+    """bubblewrap's options: the namespaces, what is shown read-only, the home; libdir (with numpy
+    bound into it) at SANDBOX_LIB."""
+    argv = [bwrap, "--unshare-all", "--die-with-parent", "--new-session", *(["--as-pid-1"] if as_pid_1 else []),
             *CAPABILITIES, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
     for link in ("bin", "lib", "lib64", "sbin"):
@@ -98,8 +105,22 @@ def command(script, libdir, *args, as_pid_1=False):
             argv += ["--ro-bind", str(root), str(root)]
     for folder in _site_folders():
         argv += ["--tmpfs", folder]
-    for folder in _numpy_folders():
-        argv += ["--ro-bind", folder, folder]
-    argv += ["--ro-bind", str(libdir), SANDBOX_LIB, "--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
-    executable = str(Path(sys.executable).resolve())
-    return argv + ["--", executable, "-I", "-S", f"{SANDBOX_LIB}/{script}", SANDBOX_LIB, *map(str, args)]
+    if libdir is not None:
+        argv += ["--ro-bind", str(libdir), SANDBOX_LIB]
+        for name, path in numpy_folders().items():
+            argv += ["--ro-bind", str(path), f"{SANDBOX_LIB}/{name}"]
+    return argv + ["--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
+
+
+def command(script, libdir, *args, as_pid_1=False):
+    """The argv that runs `python -I -S LIB/script LIB *args` confined, LIB being the library
+    folder libdir shown read-only at SANDBOX_LIB (numpy in it), the home and working folder
+    SANDBOX_HOME; or, when namespaces are off, the same command unconfined with LIB = libdir.
+
+    as_pid_1: the script is PID 1 of its PID namespace (the zygote, which reaps and sweeps its
+    namespace itself) instead of a child of bubblewrap's own init."""
+    ok, _ = available()
+    if not ok:
+        return [sys.executable, "-I", "-S", str(Path(libdir) / script), str(libdir), *map(str, args)]
+    return (_bwrap(shutil.which("bwrap"), libdir, as_pid_1)
+            + ["--", _python(), "-I", "-S", f"{SANDBOX_LIB}/{script}", SANDBOX_LIB, *map(str, args)])

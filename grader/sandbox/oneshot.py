@@ -9,8 +9,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy
-
 from ..selfcheck_package import copy_judge
 from . import confine
 from .protocol import PROTOCOL_CAP, STDERR_CAP, Feed, Limits, RunResult, environment, fill_silent_calls, parse, requests
@@ -21,14 +19,15 @@ SANDBOX_SCRIPTS = ("worker.py", "zygote.py", "scratch.py")  # the grader's own f
 
 
 def make_libdir() -> Path:
-    """A private directory holding numpy (symlinked), a copy of grader/judge as `judge` and the
-    sandbox's own scripts."""
+    """A private directory holding numpy, a copy of grader/judge as `judge` and the sandbox's own
+    scripts. numpy is a link to the real one unconfined, a mount point for it confined."""
     libdir = Path(tempfile.mkdtemp(prefix="backprop-lib-"))
-    numpy_dir = Path(numpy.__file__).resolve().parent
-    (libdir / "numpy").symlink_to(numpy_dir, target_is_directory=True)
-    libs = numpy_dir.parent / "numpy.libs"
-    if libs.is_dir():
-        (libdir / "numpy.libs").symlink_to(libs, target_is_directory=True)
+    confined = confine.available()[0]
+    for name, path in confine.numpy_folders().items():
+        if confined:
+            (libdir / name).mkdir()
+        else:
+            (libdir / name).symlink_to(path, target_is_directory=True)
     copy_judge(libdir / "judge")
     for script in SANDBOX_SCRIPTS:
         shutil.copyfile(HERE / script, libdir / script)

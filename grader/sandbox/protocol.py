@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..errors import SandboxFailure
 from ..judge import wire
 from ..judge.diagnose import Outcome
+from .confine import private_places
 
 PROTOCOL_CAP = 64 * 2 ** 20
 STDERR_CAP = 64 * 2 ** 10
@@ -83,7 +84,8 @@ def requests(cells: list, calls: list, limits: Limits, trace, confined: bool) ->
              "cpu": {"call": limits.call_cpu, "cell": limits.cell_cpu},
              "wall": {"call": limits.call_cpu * limits.wall_factor, "cell": limits.cell_cpu * limits.wall_factor},
              "output_cap": limits.output_cap, "trace": list(trace), "rlimits": _rlimits(limits),
-             "scratch": {"bytes": limits.scratch_bytes, "inodes": limits.scratch_inodes} if confined else None}
+             "scratch": {"bytes": limits.scratch_bytes, "inodes": limits.scratch_inodes,
+                         "places": private_places()} if confined else None}
     second = {"calls": [c for c in calls if not c.get("public")]}
     return tuple(json.dumps(r, allow_nan=False).encode("utf-8") + b"\n" for r in (first, second))
 

@@ -26,7 +26,6 @@ _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 32, 4096, 16384, 1 << 18
 _SYS_MOUNT_SETATTR, _AT_RECURSIVE, _MOUNT_ATTR_RDONLY = 442, 0x8000, 1
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _CAPABILITY_VERSION_3 = 0x20080522
-PLACES = ("/tmp", "/dev/shm")
 
 
 class ScratchError(Exception):
@@ -91,17 +90,17 @@ def drop_capabilities(libc=None) -> None:
         raise ScratchError("capabilities are still held")
 
 
-def enter(folder: str, size: int, inodes: int) -> None:
-    """Make folder a fresh tmpfs of at most size bytes and inodes files, the process's working
-    folder and its /tmp and /dev/shm, everything else read-only; then drop every capability.
-    Raises ScratchError when any step fails."""
+def enter(folder: str, size: int, inodes: int, places=()) -> None:
+    """Make folder a fresh tmpfs of at most size bytes and inodes files and the process's working
+    folder, give each of places (/tmp, /dev/shm) one a quarter that size, make everything else
+    read-only; then drop every capability. Raises ScratchError when any step fails."""
     libc = _libc()
     _check(libc.unshare(_CLONE_NEWNS | _CLONE_NEWIPC), "unshare")
     _mount(libc, None, "/", None, _MS_REC | _MS_PRIVATE)
     _all_read_only(libc)
     flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
     _mount(libc, "scratch", folder, "tmpfs", flags, f"size={int(size)},nr_inodes={int(inodes)},mode=0700")
-    for place in PLACES:  # a quarter of the budget each
+    for place in places:
         if os.path.isdir(place):
             _mount(libc, "scratch", place, "tmpfs", flags, f"size={int(size) // 4},nr_inodes={int(inodes) // 4},mode=0700")
     os.chdir(folder)

@@ -11,7 +11,7 @@ Protocol. stdin (one-shot) or the request pipe (zygote child) carries two JSON l
      "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],      (the public cases)
      "cpu": {"call": s, "cell": s}, "wall": {"call": s, "cell": s},      (processor time; backstop)
      "output_cap": chars, "trace": [name, ...],
-     "scratch": {"bytes": n, "inodes": n} or null,   (a tmpfs on the working folder; null: unconfined)
+     "scratch": {"bytes": n, "inodes": n, "places": ["/tmp", ...]} or null,   (tmpfs; null: unconfined)
      "rlimits": {"RLIMIT_AS": bytes, ...}}   (set before any learner code runs)
 and, written by the grader only once it has read "await", the second: {"calls": [...]} (hidden).
 The original stdout fd is duplicated for the protocol before any learner code runs; fds 1 and 2
@@ -261,7 +261,7 @@ def _fence(request, send):
     place = request.get("scratch")
     try:
         if place:
-            scratch.enter(os.getcwd(), place["bytes"], place["inodes"])
+            scratch.enter(os.getcwd(), place["bytes"], place["inodes"], place.get("places", ()))
         elif os.geteuid() == 0:  # unconfined, as root: at least no capability
             scratch.drop_capabilities()
     except (scratch.ScratchError, OSError) as exc:
