@@ -70,8 +70,8 @@ class Summary:
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s), see grading_problems.csv:")
             lines.extend(f"  {p.student} {p.assignment}: {p.problem}" for p in self.problems)
-        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, feedback/, report.html "
-                     "and gradebook.db")
+        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, grading_problems.csv, feedback/, "
+                     "report.html and gradebook.db")
         return "\n".join(lines)
 
 

@@ -126,13 +126,13 @@ def release(course, assignments=None):
             raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
         install(staging, root, chosen)
     _, made = seeds.ensure(root)
-    if made:
-        print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
-              "and keep it out of what students can read")
     for a in chosen:
         names = catalogue.ASSIGNMENTS[a]
         points = sum(catalogue.EXERCISES[n].info.points for n in names)
         print(f"released {a}: {len(names)} exercises, {points:g} points -> {root / 'release' / a / (a + '.ipynb')}")
+    if made:
+        print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
+              "and keep it out of what students can read")
     print(f"course directory {root} ready: {len(chosen)} assignment(s), {2 * len(chosen)} notebooks "
           f"passed the gate, {time.monotonic() - started:.0f} s")
     return chosen

@@ -259,14 +259,17 @@ def _fence(request, send):
     """Before any learner code: the private scratch space, no capabilities, the rlimits."""
     import scratch
     place = request.get("scratch")
-    try:
-        if place:
+    if place:
+        try:
             scratch.enter(os.getcwd(), place["bytes"], place["inodes"], place.get("places", ()))
-        elif os.geteuid() == 0:  # unconfined, as root: at least no capability
+        except (scratch.ScratchError, OSError) as exc:
+            send({"kind": "fault", "reason": f"sandbox set-up: {exc}"[:300]})
+            os._exit(70)
+    elif os.geteuid() == 0:  # unconfined, as root: no capability either, where the system lets us drop them
+        try:
             scratch.drop_capabilities()
-    except (scratch.ScratchError, OSError) as exc:
-        send({"kind": "fault", "reason": f"sandbox set-up: {exc}"[:300]})
-        os._exit(70)
+        except (scratch.ScratchError, OSError):
+            pass
     _apply_limits(request.get("rlimits", {}))
 
 
@@ -276,9 +279,8 @@ def serve(requests, protocol, libdir, stdlib):
     forked child (zygote.py); never returns.
 
     requests holds two JSON lines. The first: the cells, the public calls and the settings; the
-    second, which the grader writes only after reading "await": the hidden calls. So no learner
-    code runs while hidden inputs are in this process, until the cells and the public calls are
-    done and reported."""
+    second, which the grader writes only after reading "await": the hidden calls. So the hidden
+    inputs enter this process only once the cells and the public calls have run and been reported."""
     import numpy as np
     from judge import run, wire
     from judge.diagnose import Outcome
