@@ -237,3 +237,16 @@ def test_numpy_submodules_load_after_the_fence():
             "    import numpy.fft, numpy.polynomial\n"
             "    return [float(np.random.default_rng(0).random() < 1), float(np.linalg.norm([3.0, 4.0]))]\n")
     assert _value(_run(code)) == [1.0, 5.0]
+
+
+def test_a_line_finished_after_the_hidden_calls_were_sent_is_not_trusted():
+    from grader.sandbox.protocol import AWAIT, parse
+    calls = [{"exercise": "f", "case": 0, "inputs": wire.encode([]), "public": True},
+             {"exercise": "f", "case": 1, "inputs": wire.encode([])}]
+    ready = b'{"kind": "ready", "landlock": 0}\n'
+    half = b'{"kind": "cell", "index": 0, "error": "ValueError", "message": "'
+    # a learner's thread began a line before the hidden calls were released and ended it after
+    data = ready + AWAIT + half + b'hidden 0.123"}\n'
+    assert parse(data, calls, hidden_from=len(ready + AWAIT + half)).cell_errors == {}
+    whole = ready + half + b'public"}\n' + AWAIT
+    assert parse(whole, calls, hidden_from=len(whole)).cell_errors == {0: ("ValueError", "public")}
