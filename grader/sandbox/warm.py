@@ -133,6 +133,10 @@ class Zygote:
             if not data:
                 raise ZygoteFailed("the zygote closed its control channel")
             self._buffer += data
+        return self._pop_message()
+
+    def _pop_message(self):
+        """The first complete control message of the buffer, as a dict."""
         line, self._buffer = self._buffer.split(b"\n", 1)
         try:
             message = json.loads(line)
@@ -268,11 +272,7 @@ class Zygote:
         self._buffer += data
         if b"\n" not in self._buffer:
             return None
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            end = json.loads(line)
-        except ValueError:
-            raise ZygoteFailed("garbled control message") from None
-        if not isinstance(end, dict) or end.get("kind") != "end":
+        end = self._pop_message()
+        if end.get("kind") != "end":
             raise ZygoteFailed("unexpected control message")
         return end
