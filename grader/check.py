@@ -7,7 +7,7 @@ from . import catalogue
 from .judge import wire
 from .judge.diagnose import judge, unavailable
 from .judge.run import call
-from .seeds import NOTEBOOK_SEED
+from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 
 # The in-process check's random cases; `grade` draws its hidden cases from each course's secret.
 GRADING_SEED = NOTEBOOK_SEED
@@ -44,6 +44,6 @@ def public_cases(assignment):
         bundle[name] = {
             "info": asdict(exercise.info),
             # vars, not asdict: asdict would turn the Callable markers among the inputs into dicts
-            "cases": [wire.encode(vars(c)) for c in exercise.cases(catalogue.PUBLIC_SEED)[:len(exercise.worked) + 2]],
+            "cases": [wire.encode(vars(c)) for c in exercise.cases(PUBLIC_SEED)[:len(exercise.worked) + 2]],
         }
     return bundle

@@ -1,7 +1,8 @@
 """backprop-course demo: release the course, hand in a small sample class, grade it, show where to look.
 
 The class: "perfect" submits the reference solutions, "struggling" makes the typical mistakes
-(grader/samples/struggling/), "hostile" tries to cheat and to break the grader (grader/samples/hostile/).
+(the cells tagged "struggling" in exercises/<a>/mistakes.py), "hostile" tries to cheat and to break
+the grader (the cells tagged "hostile").
 """
 import csv
 import tempfile

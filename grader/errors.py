@@ -10,3 +10,8 @@ class SandboxFailure(Exception):
     """The sandbox itself failed (it would not start, broke its protocol, could not clean up)
     on a fresh slot too: no learner's fault, so the submission gets no score in this run and is
     reported as a grading problem; the next run tries it again."""
+
+
+class NotebookSourceError(CommandError):
+    """A text notebook of exercises/ that cannot be built into a source notebook; the message names
+    the file and the cell."""

@@ -1,7 +1,8 @@
 """`backprop-course release --course DIR`: build or update an nbgrader course directory.
 
 1. stage   a copy of the course in a temporary directory: nbgrader_config.py, the gradebook,
-           source/<a>/<a>.ipynb from the package and source/<a>/backprop_selfcheck/;
+           source/<a>/<a>.ipynb built from exercises/<a>/ (grader.source_notebook) and
+           source/<a>/backprop_selfcheck/;
 2. nbgrader generate_assignment builds release/<a>/ and records the grade cells in the gradebook;
 3. gate    every source notebook passes its own tests in a real kernel, every student version
            fails only on its NotImplementedError stubs;
@@ -17,9 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from exercises import ASSIGNMENTS, notebook_path
+import nbformat
 
-from . import catalogue, seeds
+from exercises import ASSIGNMENTS
+
+from . import catalogue, seeds, source_notebook
 from .errors import CommandError
 from .release_gate import Run, gate
 from .release_nbgrader import CONFIG_FILE, LOCAL_CONFIG_FILE, generate, is_ours, write_config
@@ -46,12 +49,8 @@ def course_root(course):
 
 
 def packaged_notebook(assignment):
-    """The bytes of the packaged source notebook exercises/<a>/<a>.ipynb."""
-    source = notebook_path(assignment)
-    if not source.is_file():
-        raise CommandError(f"the source notebook of {assignment} is missing from the package "
-                           f"({source}); reinstall backprop-course")
-    return source.read_bytes()
+    """The bytes of the source notebook of `assignment`, built from its text notebook."""
+    return nbformat.writes(source_notebook.build(assignment)).encode("utf-8") + b"\n"
 
 
 def stage(root, staging, assignments):

@@ -11,7 +11,7 @@ students with all six. Its kind is one of
              grader.samples.submission writes it;
   stub       the release notebook untouched;
   wrong      the reference, except one to three solution cells that hold a plausible mistake
-             from grader.sample_mistakes.MISTAKES (learner code);
+             from the assignment's mistakes.py (learner code, grader.samples);
   partial    some solution cells solved with the reference, the others left as stubs.
 
 Every block of four consecutive submissions holds each kind once, in an order drawn from seed, so
@@ -29,8 +29,7 @@ from exercises import ASSIGNMENTS
 from nbformat.v4.nbjson import BytesEncoder
 
 from . import catalogue
-from .sample_mistakes import MISTAKES
-from .samples import strip_solution_markers
+from .samples import mistakes, strip_solution_markers
 
 KINDS = ("reference", "stub", "wrong", "partial")
 MAX_MISTAKES = 3
@@ -57,7 +56,8 @@ class _Template:
         self.reference = {name: strip_solution_markers(_text(reference[f"{name}_solution"]))
                           for name in self.slots}
         self.exercises = [n for n in catalogue.ASSIGNMENTS[assignment] if n in self.slots]
-        self.mistakes = {n: MISTAKES[n].rstrip("\n") for n in self.exercises if n in MISTAKES}
+        known = mistakes(assignment)
+        self.mistakes = {n: known[n].rstrip("\n") for n in self.exercises if n in known}
 
     def notebook(self, code):
         """The student notebook with code[exercise] in those solution cells, the rest as released."""
@@ -104,7 +104,7 @@ def _code(template, kind, rng):
     if kind == "wrong":
         pool = list(template.mistakes)
         if not pool:
-            raise ValueError("grader.sample_mistakes has no mistake for this assignment")
+            raise ValueError("the assignment's mistakes.py has no plausible mistake")
         chosen = set(rng.sample(pool, rng.randint(1, min(MAX_MISTAKES, len(pool)))))
         return {n: template.mistakes[n] if n in chosen else template.reference[n] for n in names}
     if kind == "partial":

@@ -7,8 +7,6 @@ Document 001: two inputs, one sigmoid hidden unit, one sigmoid output, the same 
 """
 import numpy as np
 
-from .regression import train_row_by_row
-
 
 def sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)), evaluated so that e^(...) never overflows.
@@ -111,9 +109,22 @@ def gradients_classification(x, y, params):
 
 
 def train_classification(X, Y, params, lr, epochs, seed):
-    """Stochastic gradient descent on the BCE loss, with the conventions of train_regression."""
-    return train_row_by_row(X, Y, params, lr, epochs, seed, forward_classification, bce_loss,
-                            gradients_classification)
+    """Stochastic gradient descent on the BCE loss, with the conventions of train_regression:
+    n steps per epoch on rows rng.integers(n), each step updating every parameter from its old
+    value by η·∂L/∂p; epoch_losses[e] = mean of that epoch's step losses."""
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    params = {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
+              for key, value in params.items()}
+    rng = np.random.default_rng(seed)
+    epoch_losses = []
+    for _ in range(epochs):
+        step_losses = []
+        for i in rng.integers(len(X), size=len(X)):
+            step_losses.append(bce_loss(Y[i], forward_classification(X[i], params)[2]))
+            grads = gradients_classification(X[i], Y[i], params)
+            params = {key: value - lr * grads[key] for key, value in params.items()}
+        epoch_losses.append(np.mean(step_losses))
+    return params, np.array(epoch_losses)
 
 
 def gradients_single_hidden(x, y, params):

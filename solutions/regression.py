@@ -95,12 +95,6 @@ def update_parameter(param, grad, lr):
     return param - lr * grad
 
 
-def copy_params(params):
-    """A float copy of a params dict, so training never touches the caller's arrays."""
-    return {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
-            for key, value in params.items()}
-
-
 def update_all(params, grads, lr):
     """A new params dict, every entry updated from its old value."""
     return {key: update_parameter(value, grads[key], lr) for key, value in params.items()}
@@ -112,14 +106,9 @@ def train_regression(X, Y, params, lr, epochs, seed):
     rng = default_rng(seed) once; each epoch makes n steps, each on row rng.integers(n):
     forward, loss, update all nine parameters. epoch_losses[e] = mean of that epoch's step losses.
     """
-    return train_row_by_row(X, Y, params, lr, epochs, seed, forward_regression, mse_loss,
-                            gradients_regression)
-
-
-def train_row_by_row(X, Y, params, lr, epochs, seed, forward, loss, gradients):
-    """The documents' loop, shared by the regression and classification networks."""
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    params = copy_params(params)
+    params = {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
+              for key, value in params.items()}
     rng = np.random.default_rng(seed)
     n = len(X)
     epoch_losses = []
@@ -127,7 +116,8 @@ def train_row_by_row(X, Y, params, lr, epochs, seed, forward, loss, gradients):
         step_losses = []
         for _ in range(n):
             i = rng.integers(n)
-            step_losses.append(loss(Y[i], forward(X[i], params)[2]))
-            params = update_all(params, gradients(X[i], Y[i], params), lr)
+            step_losses.append(mse_loss(Y[i], forward_regression(X[i], params)[2]))
+            grads = gradients_regression(X[i], Y[i], params)  # all nine from the old values
+            params = {key: update_parameter(value, grads[key], lr) for key, value in params.items()}
         epoch_losses.append(np.mean(step_losses))
     return params, np.array(epoch_losses)

@@ -6,8 +6,14 @@ a batch is the mean of its rows' squared errors, so its gradient is the mean of 
 """
 import numpy as np
 
-from .classification import sigmoid, sigmoid_derivative
-from .regression import copy_params, forward_regression, gradients_regression, mse_loss, update_all
+from .classification import sigmoid
+from .regression import forward_regression, gradients_regression, update_all
+
+
+def fresh_copy(params):
+    """A float copy of a params dict, so that training never touches the caller's arrays."""
+    return {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
+            for key, value in params.items()}
 
 
 def batch_gradients_regression(X, Y, params):
@@ -19,13 +25,18 @@ def batch_gradients_regression(X, Y, params):
 
 def dataset_loss(X, Y, params):
     """L̄ = (1/n) Σ_i (y_i − y_hat_i)² over all rows."""
-    return float(np.mean([mse_loss(y, forward_regression(x, params)[2]) for x, y in zip(X, Y)]))
+    return float(np.mean([(y - forward_regression(x, params)[2]) ** 2 for x, y in zip(X, Y)]))
 
 
 def train_full_batch(X, Y, params, lr, epochs):
     """One update per epoch with the gradient of the whole data set; losses[e] after epoch e."""
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
-    return train_on_batches(X, Y, params, lr, epochs, lambda: [np.arange(len(X))])
+    params, losses = fresh_copy(params), []
+    for _ in range(epochs):
+        grads = batch_gradients_regression(X, Y, params)
+        params = {key: value - lr * grads[key] for key, value in params.items()}
+        losses.append(dataset_loss(X, Y, params))
+    return params, np.array(losses)
 
 
 def train_minibatch(X, Y, params, lr, epochs, batch_size, seed):
@@ -33,13 +44,15 @@ def train_minibatch(X, Y, params, lr, epochs, batch_size, seed):
     last may be smaller), one update per batch. rng = default_rng(seed) once."""
     X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     rng = np.random.default_rng(seed)
-    n = len(X)
-
-    def batches():
-        order = rng.permutation(n)
-        return [order[start:start + batch_size] for start in range(0, n, batch_size)]
-
-    return train_on_batches(X, Y, params, lr, epochs, batches)
+    params, losses = fresh_copy(params), []
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            grads = batch_gradients_regression(X[rows], Y[rows], params)
+            params = {key: value - lr * grads[key] for key, value in params.items()}
+        losses.append(dataset_loss(X, Y, params))
+    return params, np.array(losses)
 
 
 def train_stochastic(X, Y, params, lr, epochs, seed):
@@ -48,8 +61,9 @@ def train_stochastic(X, Y, params, lr, epochs, seed):
 
 
 def train_on_batches(X, Y, params, lr, epochs, make_batches):
-    """Update once per batch of row indices; losses[e] = dataset_loss after epoch e."""
-    params = copy_params(params)
+    """Update once per batch of row indices; losses[e] = dataset_loss after epoch e (for the
+    checks' known mistakes, which batch the rows differently)."""
+    params = fresh_copy(params)
     losses = []
     for _ in range(epochs):
         for rows in make_batches():
@@ -58,8 +72,8 @@ def train_on_batches(X, Y, params, lr, epochs, make_batches):
     return params, np.array(losses)
 
 
-XOR_X = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
-XOR_Y = np.array([[0.0], [0.0], [1.0], [1.0]])
+X_xor = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+Y_xor = np.array([[0.0], [0.0], [1.0], [1.0]])
 
 
 def train_xor(params, lr=1.0, steps=500):
@@ -70,15 +84,15 @@ def train_xor(params, lr=1.0, steps=500):
     δ1 = δ2·W2ᵀ·H(1 − H),             ∂L/∂W1 = Xᵀδ1, ∂L/∂b1 = Σ_rows δ1.
     losses[k] is L before step k.
     """
-    params = copy_params(params)
+    W1, b1 = np.array(params["W1"], dtype=float), np.array(params["b1"], dtype=float)
+    W2, b2 = np.array(params["W2"], dtype=float), np.array(params["b2"], dtype=float)
     losses = []
     for _ in range(steps):
-        H = sigmoid(XOR_X @ params["W1"] + params["b1"])
-        Y_hat = sigmoid(H @ params["W2"] + params["b2"])
-        losses.append(float(np.sum((XOR_Y - Y_hat) ** 2)))
-        delta2 = -2 * (XOR_Y - Y_hat) * sigmoid_derivative(Y_hat)
-        delta1 = delta2 @ params["W2"].T * sigmoid_derivative(H)
-        grads = {"W1": XOR_X.T @ delta1, "b1": delta1.sum(axis=0),
-                 "W2": H.T @ delta2, "b2": delta2.sum(axis=0)}
-        params = update_all(params, grads, lr)
-    return params, np.array(losses)
+        H = sigmoid(X_xor @ W1 + b1)
+        Y_hat = sigmoid(H @ W2 + b2)
+        losses.append(float(np.sum((Y_xor - Y_hat) ** 2)))
+        delta2 = -2 * (Y_xor - Y_hat) * Y_hat * (1 - Y_hat)  # σ′ at the output, from its value
+        delta1 = delta2 @ W2.T * H * (1 - H)  # through the old W2: update only after both deltas
+        W2, b2 = W2 - lr * (H.T @ delta2), b2 - lr * delta2.sum(axis=0)
+        W1, b1 = W1 - lr * (X_xor.T @ delta1), b1 - lr * delta1.sum(axis=0)
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": b2}, np.array(losses)

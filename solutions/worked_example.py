@@ -49,7 +49,8 @@ def dout_dnet(out):
 
 
 def output_deltas(x, t, w, b):
-    """δo1, δo2 = ∂E/∂y1, ∂E/∂y2 = −(t − out)·out(1 − out), and the forward values."""
+    """δo1, δo2 = ∂E/∂y1, ∂E/∂y2 = −(t − out)·out(1 − out), and the forward values (for the
+    checks' known mistakes)."""
     f = forward_2_2_2(x, w, b)
     delta_o1 = dE_dout(t[0], f["y1_final"]) * dout_dnet(f["y1_final"])
     delta_o2 = dE_dout(t[1], f["y2_final"]) * dout_dnet(f["y2_final"])
@@ -63,7 +64,9 @@ def output_layer_gradients(x, t, w, b):
     004 eq. (10) prints ∂y1/∂w5 = 0.596884378 (that is H2_final); it is H1_final = 0.593269992,
     which eq. (11) then uses: 0.0821670407.
     """
-    delta_o1, delta_o2, f = output_deltas(x, t, w, b)
+    f = forward_2_2_2(x, w, b)
+    delta_o1 = dE_dout(t[0], f["y1_final"]) * dout_dnet(f["y1_final"])  # ∂E/∂y1 = δo1
+    delta_o2 = dE_dout(t[1], f["y2_final"]) * dout_dnet(f["y2_final"])
     return {"w5": delta_o1 * f["H1_final"], "w6": delta_o1 * f["H2_final"],
             "w7": delta_o2 * f["H1_final"], "w8": delta_o2 * f["H2_final"]}
 
@@ -76,7 +79,9 @@ def hidden_layer_gradients(x, t, w, b):
     004 eq. (29) prints ∂E/∂H1_final = 0.0364908…; δo1·w5 + δo2·w7 = 0.036350306.
     """
     x1, x2 = x
-    delta_o1, delta_o2, f = output_deltas(x, t, w, b)
+    f = forward_2_2_2(x, w, b)
+    delta_o1 = dE_dout(t[0], f["y1_final"]) * dout_dnet(f["y1_final"])
+    delta_o2 = dE_dout(t[1], f["y2_final"]) * dout_dnet(f["y2_final"])
     delta_h1 = (delta_o1 * w["w5"] + delta_o2 * w["w7"]) * dout_dnet(f["H1_final"])
     delta_h2 = (delta_o1 * w["w6"] + delta_o2 * w["w8"]) * dout_dnet(f["H2_final"])
     return {"w1": delta_h1 * x1, "w2": delta_h1 * x2, "w3": delta_h2 * x1, "w4": delta_h2 * x2}

@@ -1,17 +1,15 @@
 """Fixtures shared across the suite."""
 import pytest
 
-from exercises import ASSIGNMENTS, notebook_path
+from exercises import ASSIGNMENTS
 
 
 @pytest.fixture(scope="session")
 def released_all(tmp_path_factory):
     """Every assignment released once, the gate included: {"root": the course, "packaged": the
-    notebooks it was released from}. Tests work on copies of it."""
+    source notebooks it was released from, as bytes}. Tests work on copies of it."""
     from grader import release as release_module
     root = tmp_path_factory.mktemp("released-all") / "course"
-    packaged = {a: notebook_path(a).read_bytes() for a in ASSIGNMENTS}  # pinned: others may rebuild them
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(release_module, "packaged_notebook", packaged.__getitem__)
-        release_module.release(root)
+    release_module.release(root)
+    packaged = {a: release_module.packaged_notebook(a) for a in ASSIGNMENTS}
     return {"root": root, "packaged": packaged}

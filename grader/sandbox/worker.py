@@ -273,6 +273,110 @@ def _fence(request, send):
     _apply_limits(request.get("rlimits", {}))
 
 
+class _Session:
+    """One submission's namespace: its cells and calls, each run within the request's limits and
+    reported through send."""
+
+    def __init__(self, request, send):
+        self.cpu, self.wall = request.get("cpu", {}), request.get("wall", {})
+        self.send = send
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins}
+        self.trace = request.get("trace", [])
+        self.called = set()
+        self.timed_out = set()  # exercises whose call ran out of time once: not waited for again
+
+        def on_timer(signum, frame):
+            raise _Timeout()
+
+        signal.signal(signal.SIGALRM, on_timer)
+        signal.signal(signal.SIGPROF, on_timer)
+
+    def limited(self, kind, function, *args):
+        """function(*args) within kind's processor time, and a wall-clock backstop well above it."""
+        signal.setitimer(signal.ITIMER_PROF, float(self.cpu.get(kind, 5)))
+        signal.setitimer(signal.ITIMER_REAL, float(self.wall.get(kind, 30)))
+        try:
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.setitimer(signal.ITIMER_PROF, 0)
+
+    def run_cells(self, cells):
+        """Each cell in order; a cell that fails is reported and the next one runs. Then the traced
+        functions are wrapped, so that a call reports which catalogue functions it used."""
+        from judge import run
+        for index, cell in enumerate(cells):
+            filename = f"<cell {cell.get('id') or index}>"
+            source = _strip_magics(cell["code"])
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            try:
+                self.limited("cell", exec, compile(source, filename, "exec"), self.namespace)
+            except _Timeout:
+                self.send({"kind": "cell", "index": index, "id": cell.get("id"), "error": "timeout",
+                           "message": f"the cell used more than {float(self.cpu.get('cell', 10)):g} s of processor time"})
+            except BaseException as exc:  # noqa: B036 — SystemExit, KeyboardInterrupt: the learner's
+                self.send({"kind": "cell", "index": index, "id": cell.get("id"), "error": type(exc).__name__,
+                           "message": str(exc)[:MAX_MESSAGE], "line": run.learner_line(exc)})
+        for name in self.trace:
+            if isinstance(self.namespace.get(name), types.FunctionType):
+                self.namespace[name] = _tracer(name, self.namespace[name], self.called)
+
+    def call(self, entry):
+        """Call one exercise's function on one case's inputs and report the outcome."""
+        name = entry["exercise"]
+        line = {"kind": "call", "exercise": name, "case": entry["case"], "missing": False,
+                "timed_out": False, "value": None, "error": None, "error_message": "", "error_line": "",
+                "called": []}
+        function = self.namespace.get(name)
+        if not callable(function):
+            line["missing"] = True
+        elif name in self.timed_out:
+            line["timed_out"] = True
+        else:
+            line.update(self._outcome(name, function, entry["inputs"]))
+        self.send(line)
+
+    def _outcome(self, name, function, inputs):
+        from judge import run, wire
+        from judge.diagnose import Outcome
+        self.called.clear()
+        target = getattr(function, "__wrapped__", function) if name in self.trace else function
+        try:
+            outcome = self.limited("call", run.call, target, wire.decode(inputs))
+        except _Timeout:
+            outcome = Outcome(timed_out=True)
+            self.timed_out.add(name)
+        except BaseException as exc:  # noqa: B036 — SystemExit and the like, raised by the learner
+            outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE],
+                              error_line=run.learner_line(exc))
+        line = {"timed_out": outcome.timed_out, "error": outcome.error, "error_message": outcome.error_message,
+                "error_line": outcome.error_line, "called": sorted(self.called - {name})}
+        if not outcome.timed_out and outcome.error is None:
+            try:
+                line["value"] = wire.encode(outcome.value)
+            except Exception:
+                line["value"] = {"__unsupported__": "value"}
+        return line
+
+
+def _silence(output):
+    """Learner prints go to output (capped); the process's own fds 0-2 lead nowhere."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = output
+    sys.stdin = sys.__stdin__ = None
+
+
+def _readable(np, libdir, stdlib):
+    """What the process may still read once Landlock is on: the interpreter, numpy, the judge."""
+    np_dir = os.path.realpath(os.path.dirname(np.__file__))
+    np_libs = os.path.join(os.path.dirname(np_dir), "numpy.libs")
+    return stdlib + [np_dir, np_libs, os.path.realpath(libdir), "/usr/lib", "/lib", "/lib64",
+                     "/usr/lib64", "/usr/share/zoneinfo"]
+
+
 def serve(requests, protocol, libdir, stdlib):
     """Fence this process (scratch, capabilities, rlimits, Landlock, fds), run the cells and the
     calls, report on protocol and end the process. Shared by the one-shot worker and the zygote's
@@ -282,8 +386,6 @@ def serve(requests, protocol, libdir, stdlib):
     second, which the grader writes only after reading "await": the hidden calls. So the hidden
     inputs enter this process only once the cells and the public calls have run and been reported."""
     import numpy as np
-    from judge import run, wire
-    from judge.diagnose import Outcome
 
     def send(message):
         protocol.write(json.dumps(message, allow_nan=False) + "\n")
@@ -291,104 +393,22 @@ def serve(requests, protocol, libdir, stdlib):
 
     request = _read_request(requests)
     _fence(request, send)
-    cpu = request.get("cpu", {})
-    wall = request.get("wall", {})
     output = _CappedText(int(request.get("output_cap", 1_000_000)))
-
-    devnull = os.open(os.devnull, os.O_RDWR)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.dup2(devnull, 0)
-    os.close(devnull)
-    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = output
-    sys.stdin = sys.__stdin__ = None
-
-    np_dirs = [os.path.realpath(os.path.dirname(np.__file__))]
-    np_libs = os.path.join(os.path.dirname(np_dirs[0]), "numpy.libs")
-    read_only = stdlib + np_dirs + [np_libs, os.path.realpath(libdir), "/usr/lib", "/lib", "/lib64",
-                                    "/usr/lib64", "/usr/share/zoneinfo"]
-    abi = _landlock(read_only, [os.getcwd(), os.devnull])
+    _silence(output)
+    abi = _landlock(_readable(np, libdir, stdlib), [os.getcwd(), os.devnull])
     _install_stubs()
     send({"kind": "ready", "landlock": abi})
-
-    def on_timer(signum, frame):
-        raise _Timeout()
-
-    signal.signal(signal.SIGALRM, on_timer)
-    signal.signal(signal.SIGPROF, on_timer)
-
-    def limited(kind, function, *args):
-        """function(*args) within kind's processor time, and a wall-clock backstop well above it."""
-        signal.setitimer(signal.ITIMER_PROF, float(cpu.get(kind, 5)))
-        signal.setitimer(signal.ITIMER_REAL, float(wall.get(kind, 30)))
-        try:
-            return function(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.setitimer(signal.ITIMER_PROF, 0)
-
-    namespace = {"__name__": "__main__", "__builtins__": builtins}
-    for index, cell in enumerate(request.get("cells", [])):
-        filename = f"<cell {cell.get('id') or index}>"
-        source = _strip_magics(cell["code"])
-        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        try:
-            limited("cell", exec, compile(source, filename, "exec"), namespace)
-        except _Timeout:
-            send({"kind": "cell", "index": index, "id": cell.get("id"), "error": "timeout",
-                  "message": f"the cell used more than {float(cpu.get('cell', 10)):g} s of processor time"})
-        except BaseException as exc:  # noqa: B036 — SystemExit, KeyboardInterrupt: the learner's
-            send({"kind": "cell", "index": index, "id": cell.get("id"), "error": type(exc).__name__,
-                  "message": str(exc)[:MAX_MESSAGE], "line": run.learner_line(exc)})
-
-    trace = request.get("trace", [])
-    called = set()
-    for name in trace:
-        if isinstance(namespace.get(name), types.FunctionType):
-            namespace[name] = _tracer(name, namespace[name], called)
-
+    session = _Session(request, send)
+    session.run_cells(request.get("cells", []))
     send({"kind": "cells_done"})
-    timed_out = set()
-
-    def call(entry):
-        name = entry["exercise"]
-        line = {"kind": "call", "exercise": name, "case": entry["case"], "missing": False,
-                "timed_out": False, "value": None, "error": None, "error_message": "", "error_line": "",
-                "called": []}
-        function = namespace.get(name)
-        if not callable(function):
-            line["missing"] = True
-        elif name in timed_out:  # one timeout decides the exercise: do not wait again
-            line["timed_out"] = True
-        else:
-            called.clear()
-            target = getattr(function, "__wrapped__", function) if name in trace else function
-            try:
-                outcome = limited("call", run.call, target, wire.decode(entry["inputs"]))
-            except _Timeout:
-                outcome = Outcome(timed_out=True)
-                timed_out.add(name)
-            except BaseException as exc:  # noqa: B036 — SystemExit and the like, raised by the learner
-                outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE],
-                                  error_line=run.learner_line(exc))
-            line.update(timed_out=outcome.timed_out, error=outcome.error, error_message=outcome.error_message,
-                        error_line=outcome.error_line, called=sorted(called - {name}))
-            if not outcome.timed_out and outcome.error is None:
-                try:
-                    line["value"] = wire.encode(outcome.value)
-                except Exception:
-                    line["value"] = {"__unsupported__": "value"}
-        send(line)
-
     for entry in request.get("calls", []):
-        call(entry)
+        session.call(entry)
     send({"kind": "await"})
     for entry in _read_request(requests).get("calls", []):
-        call(entry)
+        session.call(entry)
     send({"kind": "done", "output": output.getvalue()[:10_000]})
     protocol.close()
     os._exit(0)  # skip interpreter teardown: learner objects' __del__ cannot run after the report
-
 
 if __name__ == "__main__":
     main()

@@ -31,10 +31,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from exercises import notebook_path
 from grader import autograde_verdicts, catalogue, samples
+from grader.source_notebook import build
 from grader.release_nbgrader import AUTOGRADE_PREPROCESSORS, load_config, write_config
-from grader.sample_mistakes import MISTAKES
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grader"))
 from test_autograde_agreement import _nbgrader_scores, nbgrader, report  # noqa: E402
@@ -72,7 +71,7 @@ def _with_code_in_first_solution(nb, code):
 
 def _learners(student, source):
     reference = samples.submission(student, source)
-    slip = samples.submission(student, source, {SLIP: MISTAKES[SLIP]})
+    slip = samples.submission(student, source, {SLIP: samples.mistakes(A)[SLIP]})
     return {"ref": reference,
             "patched": _with_code_in_first_solution(student, PATCH),
             "variant": _with_code_in_first_solution(student, VARIANT),
@@ -171,7 +170,7 @@ def bare_course(tmp_path):
     from traitlets.config import Config
     for folder in ("source", "submitted/ann"):
         (tmp_path / folder / A).mkdir(parents=True)
-        shutil.copyfile(notebook_path(A), tmp_path / folder / A / f"{A}.ipynb")
+        nbformat.write(build(A), tmp_path / folder / A / f"{A}.ipynb")
     config = Config({"CourseDirectory": {"root": str(tmp_path)}})
     nb = nbformat.read(tmp_path / "submitted" / "ann" / A / f"{A}.ipynb", as_version=4)
     resources = {"nbgrader": {"student": "ann", "assignment": A, "notebook": A}}

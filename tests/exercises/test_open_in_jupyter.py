@@ -1,7 +1,8 @@
 """The six notebooks open in JupyterLab 4 and in Notebook 7: a real server, a real browser.
 
 Headless Chromium loads each notebook's page and the test reads the rendered DOM: the notebook's
-title and all its cells must be there.
+title and all its cells must be there. The text notebooks of exercises/ open as notebooks too
+(jupytext's contents manager, installed with the package), nbgrader metadata included.
 """
 import json
 import shutil
@@ -14,7 +15,9 @@ import urllib.request
 import nbformat
 import pytest
 
-from exercises import ASSIGNMENTS, notebook_path
+import exercises
+from exercises import ASSIGNMENTS
+from grader.source_notebook import build
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -30,7 +33,8 @@ def _free_port():
 def server(tmp_path_factory):
     root = tmp_path_factory.mktemp("notebooks")
     for a in ASSIGNMENTS:
-        shutil.copy(notebook_path(a), root / f"{a}.ipynb")
+        nbformat.write(build(a), root / f"{a}.ipynb")
+        shutil.copy(exercises.text_notebook(a), root / f"{a}.py")
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
                              f"--port={port}", "--ServerApp.ip=127.0.0.1", "--ServerApp.token=",
@@ -59,7 +63,7 @@ def _rendered(url, profile):
 
 
 def _title(assignment):
-    first = nbformat.read(notebook_path(assignment), as_version=4).cells[0].source
+    first = build(assignment).cells[0].source
     return first.splitlines()[0].lstrip("# ").split("—")[0].strip()
 
 
@@ -82,3 +86,23 @@ def test_opens_in_notebook_7(server, tmp_path):
     base, _ = server
     dom = _rendered(f"{base}/notebooks/02_regression.ipynb", tmp_path / "profile")
     assert _title("02_regression") in dom and "jp-Notebook" in dom
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_text_notebook_opens_as_a_notebook(server, assignment):
+    base, _ = server
+    with urllib.request.urlopen(f"{base}/api/contents/{assignment}.py?type=notebook") as r:
+        model = json.load(r)
+    assert model["type"] == "notebook"
+    built = build(assignment)
+    cells = model["content"]["cells"]
+    assert [c["cell_type"] for c in cells] == [c.cell_type for c in built.cells]
+    assert [c["metadata"].get("nbgrader") for c in cells] == [c.metadata.get("nbgrader") for c in built.cells]
+
+
+@pytest.mark.slow
+def test_the_text_notebook_renders_in_jupyterlab(server, tmp_path):
+    base, _ = server
+    dom = _rendered(f"{base}/lab/tree/02_regression.py", tmp_path / "profile")
+    assert _title("02_regression") in dom and dom.count('class="lm-Widget jp-Cell') >= 10

@@ -1,7 +1,7 @@
 """Our grader and nbgrader agree on a mixed class, and grader.sample_class builds that class.
 
 Quick tests (no kernel): make_class is deterministic, covers the four kinds, writes what each kind
-promises, is fast; every entry of grader.sample_mistakes is wrong on the grader's cases.
+promises, is fast; every plausible mistake of exercises/<a>/mistakes.py is wrong on the grader's cases.
 
 Slow test (real kernels): release all six assignments, hand in a mixed class, grade it with
 `backprop-course grade --jobs 2` in one copy of the course and with `nbgrader autograde` in
@@ -28,11 +28,13 @@ import nbformat
 import pytest
 
 import grader
-from exercises import ASSIGNMENTS, notebook_path
+from exercises import ASSIGNMENTS
 from grader import catalogue, samples
 from grader.check import check
+from grader.source_notebook import build
 from grader.sample_class import KINDS, MAX_MISTAKES, kinds, make_class
-from grader.sample_mistakes import MISTAKES
+
+MISTAKES = samples.mistakes()
 from grader.samples import strip_solution_markers
 
 REPO = Path(grader.__file__).resolve().parent.parent
@@ -66,7 +68,7 @@ def layout(tmp_path_factory):
     from nbgrader.preprocessors import ClearSolutions
     root = tmp_path_factory.mktemp("layout")
     for a in ASSIGNMENTS:
-        nb = nbformat.read(notebook_path(a), as_version=4)
+        nb = build(a)
         for side in ("source", "release"):
             (root / side / a).mkdir(parents=True)
         nbformat.write(nb, root / "source" / a / f"{a}.ipynb")
@@ -169,7 +171,7 @@ def _reference_namespace(assignment):
     fake = types.ModuleType("backprop_selfcheck")
     fake.check = fake.check_all = lambda *args, **kwargs: None
     namespace = {}
-    nb = nbformat.read(notebook_path(assignment), as_version=4)
+    nb = build(assignment)
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
         mp.setitem(sys.modules, "backprop_selfcheck", fake)
         for cell in nb.cells:

@@ -1,12 +1,11 @@
 """The grade command end to end on a small course built here (issue 4).
 
-The course: a source notebook for 02_regression made with tools/notebooks/cells.py, whose
-solution cells are the reference functions of solutions.regression (the body between
-BEGIN/END SOLUTION markers), released with nbgrader's own generate_assignment, which writes the
-student version (stubs raising NotImplementedError) and the gradebook entries.
+The course: the package's source notebook of 02_regression (its solution regions filled from
+solutions.regression) plus a free cell that never ends, released with nbgrader's own
+generate_assignment, which writes the student version (stubs raising NotImplementedError) and the
+gradebook entries.
 """
 import csv
-import inspect
 import json
 import os
 import shutil
@@ -19,46 +18,25 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from grader import catalogue
+from grader.cli import CommandError, main
+from grader.grade import grade
+from grader.samples import strip_solution_markers
+from grader.sandbox import Limits
+from grader.source_notebook import build
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools" / "notebooks"))
-
-import solutions.regression as R  # noqa: E402
-import cells as nbcells  # noqa: E402
-from cells import IMPORTS, free, md, setup, solution  # noqa: E402
-from grader import catalogue  # noqa: E402
-from grader.cli import CommandError, main  # noqa: E402
-from grader.grade import grade  # noqa: E402
-from grader.samples import strip_solution_markers  # noqa: E402
-from grader.sandbox import Limits  # noqa: E402
-
 A = "02_regression"
 NAMES = catalogue.ASSIGNMENTS[A]
 POINTS = {n: catalogue.EXERCISES[n].info.points for n in NAMES}
 TOTAL = sum(POINTS.values())
 FAST = Limits(cpu=20, call_cpu=1.0, cell_cpu=1.0)
-HELPERS = ("copy_params", "update_all", "train_row_by_row")
-
-
-def _solution_code(name):
-    """def line, then the reference body between solution markers (helpers nested for training)."""
-    lines = inspect.getsource(getattr(R, name)).rstrip("\n").split("\n")
-    k = next(i for i, line in enumerate(lines) if line.rstrip().endswith(":"))
-    body = lines[k + 1:]
-    if name == "train_regression":
-        nested = "\n".join(inspect.getsource(getattr(R, h)) for h in HELPERS)
-        body = textwrap.indent(nested, "    ").split("\n") + body
-    return "\n".join(lines[:k + 1] + ["    ### BEGIN SOLUTION"] + body + ["    ### END SOLUTION"])
 
 
 def _source_notebook():
-    cells = [md("# 02 regression (test course)", grade_id="intro"), setup(IMPORTS, "setup_imports")]
-    for name in NAMES:
-        cells += [solution(name, _solution_code(name)), nbcells.test(name)]
-    cells.append(free("print('my own experiments')\nwhile True:\n    pass"))
-    nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata.update({"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"t-{i:03d}"
+    """The package's source notebook, with a last cell of the learner's own that never ends."""
+    nb = build(A)
+    nb.cells.append(nbformat.v4.new_code_cell("print('my own experiments')\nwhile True:\n    pass", id="mine"))
     return nb
 
 
@@ -255,7 +233,7 @@ def test_tampered_test_cell_is_graded_on_the_original(course):
     for cell in nb.cells:
         if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_mse_loss":
             cell.source = "pass  # no test here"
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup_imports":
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
             cell.source += "\nmse_loss = None"
     _submit(course, "judy", nb)
     _grade(course)
@@ -358,7 +336,7 @@ def test_restore_flags_deleted_duplicated_and_edited_locked_cells(course):
     nb = _student(course)
     ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
     del nb.cells[ids.index("test_mse_loss")]  # a deleted test cell
-    dup = nbformat.from_dict(nb.cells[ids.index("setup_imports")])
+    dup = nbformat.from_dict(nb.cells[ids.index("setup")])
     dup["id"] = "copy-1"
     nb.cells.insert(0, dup)  # a duplicated setup cell
     solved = _solved()
@@ -370,11 +348,11 @@ def test_restore_flags_deleted_duplicated_and_edited_locked_cells(course):
     nbformat.write(nb, path)
     restored = restore.restore(path, source)
     text = " ".join(restored.tampering)
-    assert "test_mse_loss was deleted" in text and "setup_imports appears 2 times" in text
+    assert "test_mse_loss was deleted" in text and "setup appears 2 times" in text
     assert "dL_dyhat_solution appears 2 times" in text
     assert restored.missing_solutions == ["mse_loss_solution"]
     executed = [c["id"] for c in restored.cells]
-    assert executed.count("setup_imports") == 1 and executed.count("dL_dyhat_solution") == 2
+    assert executed.count("setup") == 1 and executed.count("dL_dyhat_solution") == 2
     assert not any(i.startswith("test_") for i in executed)  # test cells are not run
     assert "return -2" not in " ".join(c["code"] for c in restored.cells if c["id"] != "dL_dyhat_solution")
     untouched = restore.restore(course / "release" / A / f"{A}.ipynb", source)

@@ -18,9 +18,10 @@ import nbformat
 import pytest
 
 import grader
-from exercises import ASSIGNMENTS, notebook_path
+from exercises import ASSIGNMENTS
 from grader import catalogue
 from grader import release as release_module
+from grader import source_notebook
 from grader.cli import CommandError, main
 from grader.release import release
 from grader.release_gate import source_problems, student_problems
@@ -292,7 +293,7 @@ def test_nbgrader_generate_assignment_works_in_the_course(course, tmp_path):
 
 def _broken(assignment):
     """The packaged notebook with the first exercise's solution raising instead of answering."""
-    nb = nbformat.reads(notebook_path(assignment).read_text(encoding="utf-8"), as_version=4)
+    nb = source_notebook.build(assignment)
     name = catalogue.ASSIGNMENTS[assignment][0]
     solution = cell(nb, f"{name}_solution")
     lines = solution.source.split("\n")

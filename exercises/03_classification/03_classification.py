@@ -1,0 +1,701 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: kernelspec,-jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 03 · Backpropagation for classification: sigmoid units and binary cross-entropy
+#
+# Notebook 02 trained the 2-2-1 network of documents 000 and 003 to predict a number. Here the same
+# network answers a yes/no question — is the student placed? — from the same two inputs,
+# $x_1$ = IQ and $x_2$ = CGPA. Two documents describe the changes:
+#
+# * **document 000**, the fresherbell tutorial, section *Classification Example*: every unit passes
+#   its weighted sum through a sigmoid, the loss becomes binary cross-entropy, and everything else
+#   stays as in the regression case;
+# * **document 001**, the Debug School post *"Explain backpropagation in neural network"*: the same
+#   recipe on an even smaller network, two inputs, **one** sigmoid hidden unit, one sigmoid output.
+#
+# You will write the sigmoid and its slope, the loss and its derivative, see a factor cancel, derive
+# the nine derivatives again (six of them gain one factor), assemble forward pass, gradients and
+# training loop, and finish with document 001's network.
+#
+# The parameter dict is the one of notebook 02: `"W1"` (2, 2) with `W1[i-1, j-1]` $= W^1_{ij}$,
+# `"b1"` $= [b_{11}, b_{12}]$, `"W2"` $= [W^2_{11}, W^2_{21}]$, `"b2"` $= b_{21}$.
+#
+# **How to check yourself.** Replace each `raise NotImplementedError()` with your code, run the cell,
+# then the test cell below it: it prints ✔ or says what looks wrong. `check_all(globals())` at the
+# end prints a table of all the exercises. The grader runs the same checks on hidden inputs.
+
+# %% nbgrader={"grade_id": "setup", "grade": false, "solution": false, "locked": true, "schema_version": 3}
+import numpy as np
+import matplotlib.pyplot as plt
+from backprop_selfcheck import check, check_all
+
+# include: draw_graph.py
+
+
+def draw_2_2_1(hidden, output, title):
+    """The network of documents 000 and 003: x1 = IQ, x2 = CGPA -> O11, O12 -> y_hat."""
+    units = {"x1": ((0.0, 1.0), "x1\nIQ"), "x2": ((0.0, -1.0), "x2\nCGPA"),
+             "O11": ((2.0, 1.0), "O11\n" + hidden), "O12": ((2.0, -1.0), "O12\n" + hidden),
+             "y": ((4.0, 0.0), "$\\hat{y}$\n" + output)}
+    edges = [("x1", "O11", "W1_11", 0.5), ("x2", "O11", "W1_21", 0.3), ("x1", "O12", "W1_12", 0.3),
+             ("x2", "O12", "W1_22", 0.5), ("O11", "y", "W2_11", 0.5), ("O12", "y", "W2_21", 0.5)]
+    biases = {"O11": ("+ b11", "above"), "O12": ("+ b12", "below"), "y": ("+ b21", "above")}
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    draw_graph(ax, units, edges, biases, title)
+    plt.show()
+
+# include: finite_differences.py
+
+# A small synthetic placement data set (fixed seed): IQ and CGPA -> placed (1) or not (0).
+data_rng = np.random.default_rng(11)
+n_students = 60
+iq = data_rng.normal(100, 12, n_students)
+cgpa = np.clip(data_rng.normal(7.0, 1.2, n_students), 4.0, 10.0)
+merit = 0.08 * (iq - 100) + 1.0 * (cgpa - 7.0) + data_rng.normal(0, 0.25, n_students)
+Y = (merit > 0).astype(float)
+X_raw = np.column_stack([iq, cgpa])
+X_mean, X_std = X_raw.mean(axis=0), X_raw.std(axis=0)
+X = (X_raw - X_mean) / X_std          # scaled inputs, zero mean and unit spread
+
+# Starting weights for training: fixed, and different per hidden unit so that the two units can
+# learn different things (equal starting weights would keep them equal, as notebook 02 showed).
+start_params = {"W1": np.array([[0.5, -0.4], [0.3, 0.8]]), "b1": np.array([0.0, 0.1]),
+                "W2": np.array([0.6, -0.7]), "b2": 0.0}
+
+
+def draw_single_hidden(title):
+    """Document 001's network: x1, x2 -> one sigmoid hidden unit h -> one sigmoid output."""
+    units = {"x1": ((0.0, 1.0), "x1"), "x2": ((0.0, -1.0), "x2"), "h": ((2.0, 0.0), "h\nσ"),
+             "y": ((4.0, 0.0), "$\\hat{y}$\nσ")}
+    edges = [("x1", "h", "w[0]", 0.5), ("x2", "h", "w[1]", 0.5), ("h", "y", "v", 0.5)]
+    biases = {"h": ("+ b1", "above"), "y": ("+ b2", "above")}
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    draw_graph(ax, units, edges, biases, title)
+    plt.show()
+
+
+# %% [markdown]
+# The network of document 000's classification example: the same nine parameters as before, but every
+# unit now applies $\sigma$ to its weighted sum.
+
+# %% nbgrader={"grade_id": "draw_network", "grade": false, "solution": false, "locked": true, "schema_version": 3}
+draw_2_2_1("σ", "σ", "Document 000, classification: the 2-2-1 network with sigmoid units")
+
+
+# %% [markdown]
+# ## 1. The sigmoid
+#
+# The sigmoid squashes any number into $(0, 1)$, so the output can be read as a probability:
+#
+# $$\sigma(z) = \frac{1}{1 + e^{-z}} .$$
+#
+# (Document 002, used in notebook 05, prints it as "1 / 1 + exp(−x)": the parentheses around the
+# denominator were lost. Read literally that is $1 + e^{-x}$, which is not a probability.)
+#
+# **A numerical trap.** For a large negative $z$, say $-1000$, $e^{-z} = e^{1000}$ overflows and
+# numpy warns. Rewrite the formula for negative $z$ by multiplying top and bottom by $e^{z}$:
+#
+# $$\sigma(z) = \frac{e^{z}}{1 + e^{z}} \quad (z < 0), \qquad \sigma(z) = \frac{1}{1 + e^{-z}} \quad (z \ge 0).$$
+#
+# Now the exponential only ever sees a non-positive number and cannot overflow.
+#
+# **Exercise.** Write `sigmoid(z)` for a number or a numpy array (of any shape), without any
+# overflow warning for $|z|$ up to 1000. For a number, return a number.
+
+# %% nbgrader={"grade_id": "sigmoid_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def sigmoid(z):
+    """σ(z) = 1 / (1 + exp(−z)), computed as exp(z) / (1 + exp(z)) where z < 0 (no overflow)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_sigmoid", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("sigmoid", sigmoid)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("sigmoid", sigmoid)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 2. The sigmoid's slope
+#
+# Differentiating $\sigma(z) = (1 + e^{-z})^{-1}$ with the chain rule of notebook 01:
+#
+# $$\frac{d\sigma}{dz} = \frac{e^{-z}}{(1 + e^{-z})^2} = \frac{1}{1 + e^{-z}}\cdot\frac{e^{-z}}{1 + e^{-z}}
+# = \sigma(z)\,\bigl(1 - \sigma(z)\bigr).$$
+#
+# Document 000 uses exactly this: $\partial Y'/\partial Z = \sigma(Z)[1 - \sigma(Z)] = Y'(1 - Y')$. The
+# slope is written with the unit's **output** $a = \sigma(z)$, which the forward pass has already
+# computed; that is why backpropagation never needs $z$ again.
+#
+# **Exercise.** Write `sigmoid_derivative(a)` returning $a(1 - a)$. Its argument is the
+# *activation* $a = \sigma(z)$, not $z$: do not apply the sigmoid inside.
+
+# %% nbgrader={"grade_id": "sigmoid_derivative_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def sigmoid_derivative(a):
+    """Slope of the sigmoid from its output a = σ(z): dσ/dz = a·(1 − a)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_sigmoid_derivative", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("sigmoid_derivative", sigmoid_derivative)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("sigmoid_derivative", sigmoid_derivative)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your two functions drawn together. The slope is largest where the sigmoid is steepest; the cell
+# reports where that is and how large, computed from your code. It also evaluates the sigmoid at
+# $\pm 1000$ to show that nothing overflows.
+
+# %%
+z = np.linspace(-8, 8, 401)
+a = sigmoid(z)
+slope = sigmoid_derivative(a)
+print(f"largest slope {slope.max():.4f} at z = {z[slope.argmax()]:g}")
+print("sigmoid([-1000, 0, 1000]) =", sigmoid(np.array([-1000.0, 0.0, 1000.0])))
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+ax.plot(z, a, label="σ(z)  (sigmoid)")
+ax.plot(z, slope, label="σ(z)(1 − σ(z))  (sigmoid_derivative)")
+ax.axhline(0.5, color="grey", linewidth=0.5); ax.axvline(0, color="grey", linewidth=0.5)
+ax.set_xlabel("z"); ax.legend(); ax.set_title("Your sigmoid and its slope")
+plt.show()
+
+
+# %% [markdown]
+# ## 3. Binary cross-entropy
+#
+# With a label $y \in \{0, 1\}$ and a predicted probability $\hat y$, both documents use
+#
+# $$L = -y\log\hat y - (1 - y)\log(1 - \hat y).$$
+#
+# Only one term survives for a given label: for $y = 1$ the loss is $-\log\hat y$ (small when
+# $\hat y$ is near 1, huge when it is near 0), for $y = 0$ it is $-\log(1 - \hat y)$. Both logs are of
+# numbers below 1, hence negative, so the leading minus signs make $L \ge 0$. (`np.log` is the
+# natural logarithm.)
+#
+# **Exercise.** Write `bce_loss(y, y_hat)`.
+
+# %% nbgrader={"grade_id": "bce_loss_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def bce_loss(y, y_hat):
+    """Binary cross-entropy of one prediction: −y·ln(ŷ) − (1 − y)·ln(1 − ŷ)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_bce_loss", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("bce_loss", bce_loss)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("bce_loss", bce_loss)
+### END HIDDEN TESTS
+
+# %%
+p = np.linspace(0.01, 0.99, 99)
+print(f"bce_loss(1, 0.5) = {bce_loss(1.0, 0.5):.6f}  (ln 2 = {np.log(2):.6f}: a coin-flip guess)")
+print(f"bce_loss(1, 0.9) = {bce_loss(1.0, 0.9):.6f}   bce_loss(1, 0.1) = {bce_loss(1.0, 0.1):.6f}")
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+ax.plot(p, bce_loss(1.0, p), label="label y = 1")
+ax.plot(p, bce_loss(0.0, p), label="label y = 0")
+ax.set_xlabel("predicted probability ŷ"); ax.set_ylabel("loss"); ax.legend()
+ax.set_title("Binary cross-entropy: confident mistakes cost most")
+plt.show()
+
+
+# %% [markdown]
+# ## 4. $\partial L/\partial \hat y$
+#
+# Differentiate each term ($\frac{d}{d\hat y}\log\hat y = 1/\hat y$, and
+# $\frac{d}{d\hat y}\log(1 - \hat y) = -1/(1 - \hat y)$), then bring them over one denominator, as
+# document 000 does:
+#
+# $$\frac{\partial L}{\partial \hat y} = -\frac{y}{\hat y} + \frac{1 - y}{1 - \hat y}
+# = \frac{-y(1 - \hat y) + \hat y(1 - y)}{\hat y(1 - \hat y)}
+# = \frac{-y + y\hat y + \hat y - y\hat y}{\hat y(1 - \hat y)}
+# = \frac{-(y - \hat y)}{\hat y(1 - \hat y)} .$$
+#
+# **Erratum.** Where document 000 starts this derivation it writes the loss being differentiated as
+# "$-y\log(y') - (1 - y)\log(1 - y)$". The second logarithm is $\log(1 - y')$, of the prediction; its
+# next line differentiates the correct expression.
+#
+# **Exercise.** Write `dL_dyhat_bce(y, y_hat)`.
+
+# %% nbgrader={"grade_id": "dL_dyhat_bce_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dyhat_bce(y, y_hat):
+    """∂L/∂ŷ of binary cross-entropy: −y/ŷ + (1 − y)/(1 − ŷ), i.e. −(y − ŷ) / (ŷ·(1 − ŷ))."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dyhat_bce", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dyhat_bce", dL_dyhat_bce)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dyhat_bce", dL_dyhat_bce)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 5. The cancellation
+#
+# The output is $\hat y = \sigma(Z_f)$ with $Z_f = W^2_{11}O_{11} + W^2_{21}O_{12} + b_{21}$ (document 000's
+# name for the output's weighted sum). One more link of the chain, the sigmoid's slope
+# $\partial\hat y/\partial Z_f = \hat y(1 - \hat y)$ from section 2, and the denominator disappears:
+#
+# $$\frac{\partial L}{\partial Z_f} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f}
+# = \frac{-(y - \hat y)}{\hat y(1 - \hat y)}\cdot\hat y(1 - \hat y) = -(y - \hat y).$$
+#
+# This is why sigmoid and cross-entropy are used together: the error signal at the output is simply
+# prediction minus label, never divided by a tiny $\hat y(1 - \hat y)$. Compared with the regression
+# network, $-2(y - \hat y)$ is replaced by $-(y - \hat y)$.
+#
+# **Exercise.** Write `dL_dz_output(y, y_hat)` returning the simplified $-(y - \hat y)$.
+
+# %% nbgrader={"grade_id": "dL_dz_output_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dz_output(y, y_hat):
+    """∂L/∂Z_f = ∂L/∂ŷ · ŷ(1 − ŷ), which simplifies to −(y − ŷ)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dz_output", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dz_output", dL_dz_output)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dz_output", dL_dz_output)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# The cancellation checked with your own functions: the long product and the short formula agree.
+
+# %%
+print(f"{'y':>3} {'y_hat':>6} {'dL/dy_hat · y_hat(1 − y_hat)':>30} {'dL_dz_output':>14}")
+for y, y_hat in [(1.0, 0.9), (1.0, 0.2), (0.0, 0.7), (0.0, 0.05)]:
+    product = dL_dyhat_bce(y, y_hat) * sigmoid_derivative(y_hat)
+    print(f"{y:>3g} {y_hat:>6g} {product:>30.10f} {dL_dz_output(y, y_hat):>14.10f}")
+
+
+# %% [markdown]
+# ## 6. The output layer
+#
+# Past $Z_f$ nothing changes from notebook 02: $Z_f$ is linear in $W^2_{11}$, $W^2_{21}$, $b_{21}$, so
+# each derivative is $\partial L/\partial Z_f$ times what the parameter multiplies (document 000):
+#
+# $$\frac{\partial L}{\partial W^2_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f}\cdot\frac{\partial Z_f}{\partial W^2_{11}} = -(y - \hat y)\,O_{11} .$$
+#
+# Here $O_{11}$ is the hidden unit's **output**, after its sigmoid.
+#
+# **Exercise.** Write `dL_dW2_11_clf(y, y_hat, O11)`; use your `dL_dz_output`.
+
+# %% nbgrader={"grade_id": "dL_dW2_11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW2_11_clf(y, y_hat, O11):
+    """Output weight W2_11 with BCE: ∂L/∂Z_f · ∂Z_f/∂W2_11 = −(y − ŷ)·O11."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW2_11_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW2_11_clf", dL_dW2_11_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW2_11_clf", dL_dW2_11_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial W^2_{21}} = -(y - \hat y)\,O_{12}$$
+#
+# **Exercise.** Write `dL_dW2_21_clf(y, y_hat, O12)`.
+
+# %% nbgrader={"grade_id": "dL_dW2_21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW2_21_clf(y, y_hat, O12):
+    """Output weight W2_21 with BCE: −(y − ŷ)·O12."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW2_21_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW2_21_clf", dL_dW2_21_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW2_21_clf", dL_dW2_21_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial b_{21}} = -(y - \hat y)\cdot\frac{\partial Z_f}{\partial b_{21}} = -(y - \hat y)\cdot 1$$
+#
+# **Exercise.** Write `dL_db21_clf(y, y_hat)`.
+
+# %% nbgrader={"grade_id": "dL_db21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_db21_clf(y, y_hat):
+    """Output bias b21 with BCE: −(y − ŷ), since ∂Z_f/∂b21 = 1."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_db21_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_db21_clf", dL_db21_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_db21_clf", dL_db21_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 7. The first hidden unit: one more factor
+#
+# Inside the hidden unit there is now a sigmoid too. Document 000 calls the unit's weighted sum
+# $Z_\text{prev}$, so $O_{11} = \sigma(Z_\text{prev})$ with $Z_\text{prev} = W^1_{11}x_1 + W^1_{21}x_2 + b_{11}$.
+# Walking back from $Z_f$ to $W^1_{11}$ passes three links:
+#
+# $$\frac{\partial Z_f}{\partial W^1_{11}} = \frac{\partial Z_f}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial Z_\text{prev}}\cdot\frac{\partial Z_\text{prev}}{\partial W^1_{11}}
+# = W^2_{11}\cdot O_{11}(1 - O_{11})\cdot x_1,$$
+#
+# and therefore
+#
+# $$\frac{\partial L}{\partial W^1_{11}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})\,x_1 .$$
+#
+# The new factor $O_{11}(1 - O_{11})$ is the hidden sigmoid's slope, written with its output as in
+# section 2 (so pass it `O11`, not the weighted sum). The output's $\hat y(1 - \hat y)$ does not appear
+# again: it already cancelled into $-(y - \hat y)$.
+#
+# **A change of input order.** Document 000 writes the classification unit as
+# "$Z = W^1_{11}\times\text{CGPA} + W^1_{21}\times\text{IQ} + b_{11}$", with the two inputs swapped relative
+# to its own regression part. This notebook keeps the regression order, $x_1$ = IQ, $x_2$ = CGPA, so
+# that `W1` means the same thing in notebooks 02 and 03.
+#
+# **Exercise.** Write `dL_dW1_11_clf(y, y_hat, W2_11, O11, x1)`; your `dL_dz_output` and
+# `sigmoid_derivative` help.
+
+# %% nbgrader={"grade_id": "dL_dW1_11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW1_11_clf(y, y_hat, W2_11, O11, x1):
+    """Hidden weight W1_11 with sigmoid units: −(y − ŷ)·W2_11·O11(1 − O11)·x1."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW1_11_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW1_11_clf", dL_dW1_11_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW1_11_clf", dL_dW1_11_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial W^1_{21}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})\,x_2$$
+#
+# **Exercise.** Write `dL_dW1_21_clf(y, y_hat, W2_11, O11, x2)`.
+
+# %% nbgrader={"grade_id": "dL_dW1_21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW1_21_clf(y, y_hat, W2_11, O11, x2):
+    """Hidden weight W1_21 (CGPA into O11): −(y − ŷ)·W2_11·O11(1 − O11)·x2."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW1_21_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW1_21_clf", dL_dW1_21_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW1_21_clf", dL_dW1_21_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial b_{11}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})$$
+#
+# **Exercise.** Write `dL_db11_clf(y, y_hat, W2_11, O11)`.
+
+# %% nbgrader={"grade_id": "dL_db11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_db11_clf(y, y_hat, W2_11, O11):
+    """Hidden bias b11: −(y − ŷ)·W2_11·O11(1 − O11), since ∂Z_prev/∂b11 = 1."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_db11_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_db11_clf", dL_db11_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_db11_clf", dL_db11_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 8. The second hidden unit
+#
+# The same three links through $O_{12} = \sigma(W^1_{12}x_1 + W^1_{22}x_2 + b_{12})$, whose path to the
+# output has weight $W^2_{21}$:
+#
+# $$\frac{\partial L}{\partial W^1_{12}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})\,x_1 .$$
+#
+# **Erratum.** Document 000 labels this result "$\partial L/\partial W^1_{11}$" (the line after
+# "therefore" in its second block), although the chain on the same line ends in
+# $\partial Z_f/\partial W^1_{12}$. It is the derivative for $W^1_{12}$.
+#
+# **Exercise.** Write `dL_dW1_12_clf(y, y_hat, W2_21, O12, x1)`.
+
+# %% nbgrader={"grade_id": "dL_dW1_12_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW1_12_clf(y, y_hat, W2_21, O12, x1):
+    """Hidden weight W1_12 (IQ into O12): −(y − ŷ)·W2_21·O12(1 − O12)·x1."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW1_12_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW1_12_clf", dL_dW1_12_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW1_12_clf", dL_dW1_12_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial W^1_{22}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})\,x_2$$
+#
+# **Exercise.** Write `dL_dW1_22_clf(y, y_hat, W2_21, O12, x2)`.
+
+# %% nbgrader={"grade_id": "dL_dW1_22_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_dW1_22_clf(y, y_hat, W2_21, O12, x2):
+    """Hidden weight W1_22 (CGPA into O12): −(y − ŷ)·W2_21·O12(1 − O12)·x2."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_dW1_22_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_dW1_22_clf", dL_dW1_22_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_dW1_22_clf", dL_dW1_22_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# $$\frac{\partial L}{\partial b_{12}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})$$
+#
+# **Exercise.** Write `dL_db12_clf(y, y_hat, W2_21, O12)`.
+
+# %% nbgrader={"grade_id": "dL_db12_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def dL_db12_clf(y, y_hat, W2_21, O12):
+    """Hidden bias b12: −(y − ŷ)·W2_21·O12(1 − O12)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_dL_db12_clf", "grade": true, "solution": false, "locked": true, "points": 1, "schema_version": 3}
+check("dL_db12_clf", dL_db12_clf)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("dL_db12_clf", dL_db12_clf)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 9. Forward pass with sigmoids
+#
+# As in notebook 02, with a sigmoid around every weighted sum:
+#
+# $$O_{11} = \sigma(W^1_{11}x_1 + W^1_{21}x_2 + b_{11}), \qquad O_{12} = \sigma(W^1_{12}x_1 + W^1_{22}x_2 + b_{12}),$$
+# $$\hat y = \sigma(Z_f), \qquad Z_f = W^2_{11}O_{11} + W^2_{21}O_{12} + b_{21}.$$
+#
+# **Exercise.** Write `forward_classification(x, params)` returning `(O11, O12, y_hat)`, using your
+# `sigmoid`.
+
+# %% nbgrader={"grade_id": "forward_classification_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def forward_classification(x, params):
+    """One row through the sigmoid 2-2-1 network; returns (O11, O12, y_hat), all in (0, 1)."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_forward_classification", "grade": true, "solution": false, "locked": true, "points": 2, "schema_version": 3}
+check("forward_classification", forward_classification)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("forward_classification", forward_classification)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ## 10. All nine derivatives
+#
+# Same layout as `gradients_regression`: a dict shaped like `params`, with entry `[i-1, j-1]` of the
+# `"W1"` gradient holding $\partial L/\partial W^1_{ij}$.
+#
+# **Exercise.** Write `gradients_classification(x, y, params)` from your forward pass and your nine
+# `_clf` functions.
+
+# %% nbgrader={"grade_id": "gradients_classification_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def gradients_classification(x, y, params):
+    """The nine derivatives of the BCE loss for one row, in a dict laid out like params."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_gradients_classification", "grade": true, "solution": false, "locked": true, "points": 2, "schema_version": 3}
+check("gradients_classification", gradients_classification)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("gradients_classification", gradients_classification)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Measured against centred differences of your loss, as in notebook 02 (one student of the data set
+# below, the starting weights of the training run):
+
+# %%
+x_row, y_row = X[0], Y[0]
+measured = finite_difference_gradients(lambda p: bce_loss(y_row, forward_classification(x_row, p)[2]), start_params)
+show_gradient_table(gradients_classification(x_row, y_row, start_params), measured)
+
+
+# %% [markdown]
+# ## 11. Training
+#
+# Document 000 keeps the rest of the procedure from the regression case, so the loop is the one of
+# notebook 02 —
+# `rng = np.random.default_rng(seed)` once, each epoch `n` steps on rows `rng.integers(n)`, all nine
+# gradients from the old parameters before any update, the epoch's loss the mean of its step losses —
+# with the forward pass, loss and gradients of this notebook. The update is still
+# $W_\text{new} = W_\text{old} - \eta\,\partial L/\partial W_\text{old}$.
+#
+# **Exercise.** Write `train_classification(X, Y, params, lr, epochs, seed)` returning
+# `(params, epoch_losses)`, without changing the caller's `params`.
+
+# %% nbgrader={"grade_id": "train_classification_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def train_classification(X, Y, params, lr, epochs, seed):
+    """Stochastic gradient descent on the BCE loss, one random row (rng.integers(n)) per step.
+
+    Returns (new params, array of the mean step loss of each epoch).
+    """
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_train_classification", "grade": true, "solution": false, "locked": true, "points": 3, "schema_version": 3}
+check("train_classification", train_classification)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("train_classification", train_classification)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your training loop on this notebook's data set: 60 synthetic students, placed or not, generated in
+# the setup cell with a fixed seed and scaled. On the left the epoch losses for three learning rates;
+# on the right the probability of placement the network trained with $\eta = 0.5$ assigns across
+# the (IQ, CGPA) plane, with the line $\hat y = 0.5$ and the students on top.
+#
+# The loss curves jitter from epoch to epoch: each epoch's loss is the mean over rows drawn at random
+# (some twice, some not at all) while the weights keep moving. Notebook 05 measures the loss on the
+# whole data set instead.
+
+# %%
+epochs = 40
+fig, (ax_loss, ax_map) = plt.subplots(1, 2, figsize=(12.5, 4.3))
+for lr, colour in [(0.05, "tab:orange"), (0.5, "tab:blue"), (2.0, "tab:green")]:
+    result, losses = train_classification(X, Y, start_params, lr, epochs, seed=0)
+    if lr == 0.5:
+        trained = result
+    ax_loss.plot(np.arange(1, epochs + 1), losses, color=colour, label=f"η = {lr:g}")
+    print(f"η = {lr:<5g} mean loss epoch 1: {losses[0]:.4f}   epoch {epochs}: {losses[-1]:.4f}")
+ax_loss.set_xlabel("epoch"); ax_loss.set_ylabel("mean binary cross-entropy")
+ax_loss.set_title("Epoch losses of train_classification"); ax_loss.legend()
+
+g_iq = np.linspace(X_raw[:, 0].min() - 3, X_raw[:, 0].max() + 3, 40)
+g_cgpa = np.linspace(X_raw[:, 1].min() - 0.3, X_raw[:, 1].max() + 0.3, 40)
+prob = np.array([[forward_classification((np.array([a, b]) - X_mean) / X_std, trained)[2]
+                  for a in g_iq] for b in g_cgpa])
+shade = ax_map.contourf(g_iq, g_cgpa, prob, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.7)
+ax_map.contour(g_iq, g_cgpa, prob, levels=[0.5], colors="black")
+for label, marker in [(1.0, "o"), (0.0, "x")]:
+    rows = Y == label
+    ax_map.scatter(X_raw[rows, 0], X_raw[rows, 1], marker=marker, color="black",
+                   label="placed" if label else "not placed")
+fig.colorbar(shade, ax=ax_map, label="ŷ = P(placed)")
+ax_map.set_xlabel("IQ"); ax_map.set_ylabel("CGPA"); ax_map.legend(loc="upper left")
+ax_map.set_title("Trained with η = 0.5")
+plt.show()
+predictions = np.array([forward_classification(row, trained)[2] for row in X]) >= 0.5
+print(f"training accuracy with η = 0.5: {np.mean(predictions == (Y == 1)):.1%}")
+
+# %% [markdown]
+# ## 12. Document 001: a single hidden unit
+#
+# Document 001 explains the same algorithm on a smaller network: two inputs, **one** hidden unit with
+# a sigmoid, one sigmoid output, binary cross-entropy. Its formulas are in pictures; in the notation
+# of this notebook (and of the grader) the forward pass is
+#
+# $$z_1 = w_1x_1 + w_2x_2 + b_1,\quad h = \sigma(z_1), \qquad z_2 = v\,h + b_2,\quad \hat y = \sigma(z_2),$$
+#
+# with parameters `{"w": array([w1, w2]), "b1": b1, "v": v, "b2": b2}`.
+
+# %% nbgrader={"grade_id": "draw_single_hidden", "grade": false, "solution": false, "locked": true, "schema_version": 3}
+draw_single_hidden("Document 001: two inputs, one sigmoid hidden unit, one sigmoid output")
+
+
+# %% [markdown]
+# Document 001 lists the backward pass as steps in words; each step is one link of the chain:
+#
+# 1. *gradient of the loss with respect to the output, then through the output's sigmoid to its
+#    weighted sum*: by section 5, $\dfrac{\partial L}{\partial z_2} = -(y - \hat y) = \hat y - y$;
+# 2. *to the weight and bias of the output neuron*:
+#    $\dfrac{\partial L}{\partial v} = \dfrac{\partial L}{\partial z_2}\,h$ and
+#    $\dfrac{\partial L}{\partial b_2} = \dfrac{\partial L}{\partial z_2}$;
+# 3. *back to the hidden neuron*, through the weight $v$ and the hidden sigmoid's slope:
+#    $\dfrac{\partial L}{\partial z_1} = \dfrac{\partial L}{\partial z_2}\,v\,h(1 - h)$;
+# 4. *to the hidden neuron's weights and bias*:
+#    $\dfrac{\partial L}{\partial w} = \dfrac{\partial L}{\partial z_1}\begin{bmatrix}x_1\\ x_2\end{bmatrix}$ and
+#    $\dfrac{\partial L}{\partial b_1} = \dfrac{\partial L}{\partial z_1}$.
+#
+# Compare with section 7: it is the 2-2-1 network with one hidden unit removed.
+#
+# **Exercise.** Write `gradients_single_hidden(x, y, params)` returning a dict with the same keys:
+# `"w"` an array of shape (2,), `"b1"`, `"v"` and `"b2"` numbers. Your `sigmoid`, `dL_dz_output` and
+# `sigmoid_derivative` do most of the work.
+
+# %% nbgrader={"grade_id": "gradients_single_hidden_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def gradients_single_hidden(x, y, params):
+    """Document 001's 2-1-1 sigmoid network with BCE: the gradients of w, b1, v and b2.
+
+    ∂L/∂z2 = ŷ − y,  ∂L/∂v = ∂L/∂z2·h,  ∂L/∂b2 = ∂L/∂z2,
+    ∂L/∂z1 = ∂L/∂z2·v·h(1 − h),  ∂L/∂w = ∂L/∂z1·x,  ∂L/∂b1 = ∂L/∂z1.
+    """
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_gradients_single_hidden", "grade": true, "solution": false, "locked": true, "points": 2, "schema_version": 3}
+check("gradients_single_hidden", gradients_single_hidden)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("gradients_single_hidden", gradients_single_hidden)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# And measured once more, with the same locked finite-difference helper, on one student and some
+# fixed parameters:
+
+# %%
+params_001 = {"w": np.array([0.8, -0.5]), "b1": 0.1, "v": 1.3, "b2": -0.2}
+
+def loss_001(p):
+    h = sigmoid(p["w"][0] * X[0, 0] + p["w"][1] * X[0, 1] + p["b1"])
+    return bce_loss(Y[0], sigmoid(p["v"] * h + p["b2"]))
+
+backprop = gradients_single_hidden(X[0], Y[0], params_001)
+measured = finite_difference_gradients(loss_001, params_001)
+for key in ("w", "b1", "v", "b2"):
+    print(f"{key:<3} backprop {np.round(backprop[key], 8)}   measured {np.round(measured[key], 8)}")
+
+# %% [markdown]
+# ## Summary
+#
+# Run the cell below for a table of all the exercises on their public cases.
+
+# %%
+check_all(globals())

@@ -1,0 +1,270 @@
+"""Checks for 03_classification (documents 000 and 001): sigmoid units, binary cross-entropy loss."""
+import numpy as np
+
+import solutions as S
+
+from exercises import checks
+from grader.exercise import Exercise, with_globals
+from grader.judge.diagnose import ExerciseInfo
+
+REGRESSION = checks("02_regression")
+random_params, random_row = REGRESSION.random_params, REGRESSION.random_row
+
+A = "03_classification"
+SOURCE = "000, Classification Example"
+ORDER_HINT = "Check which of y and ŷ comes first: −(y − ŷ) is ŷ − y."
+PRE_ACTIVATION_HINT = ("sigmoid_derivative receives the activation a = σ(z), not z: return a(1 − a) "
+                       "without applying σ to a again.")
+HIDDEN_PATH = "∂L/∂ŷ · ∂ŷ/∂Z_f · ∂Z_f/∂O · ∂O/∂Z · ∂Z/∂W"
+
+
+def _info(name, points, formula, source=SOURCE, **kw):
+    kw.setdefault("hints", {"sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}"})
+    return ExerciseInfo(name, A, points, formula, source, **kw)
+
+
+def _label(rng):
+    return float(rng.integers(0, 2))
+
+
+def _activation(rng, size=None):
+    return rng.uniform(0.02, 0.98, size=size) if size else float(rng.uniform(0.02, 0.98))
+
+
+def _sigmoid_input(rng):
+    if rng.random() < 0.5:
+        return [float(rng.normal(0, 4))]
+    return [rng.normal(0, 4, size=tuple(rng.integers(1, 4, size=rng.integers(1, 3))))]
+
+
+def _activation_input(rng):
+    return [_activation(rng)] if rng.random() < 0.5 else [_activation(rng, int(rng.integers(2, 6)))]
+
+
+def _y_yhat(rng, n_weights=0, n_activations=0, n_inputs=0):
+    """[y, ŷ, then weights from N(0, 1), sigmoid outputs in (0.02, 0.98), inputs from N(0, 1)]."""
+    return ([_label(rng), _activation(rng)] + [float(v) for v in rng.normal(size=n_weights)]
+            + [_activation(rng) for _ in range(n_activations)] + [float(v) for v in rng.normal(size=n_inputs)])
+
+
+def _without_sigma_prime(O, y_hat):
+    return 1.0
+
+
+def _sigma_prime_of_activation(O, y_hat):
+    return S.sigmoid_derivative(S.sigmoid(O))
+
+
+def _sigma_prime_of_output(O, y_hat):
+    return S.sigmoid_derivative(y_hat)
+
+
+def _hidden_path(slope):
+    """∂L/∂W1 through one hidden unit O, with slope(O, ŷ) standing for its σ′; x is absent for a bias."""
+    def derivative(y, y_hat, W2, O, *x):
+        return S.dL_dz_output(y, y_hat) * W2 * slope(O, y_hat) * (x[0] if x else 1.0)
+    return derivative
+
+
+def _hidden(name, parameter, W2, O, x=None):
+    tail = f"·{x}" if x else ""
+    formula = f"∂L/∂{parameter} = −(y − ŷ)·{W2}·{O}(1 − {O}){tail}"
+    info = _info(name, 1, formula, hints={
+        "sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}",
+        "missing_activation_derivative": f"The path {HIDDEN_PATH} passes through the hidden unit's sigmoid: "
+                                         f"multiply by ∂O/∂Z = {O}(1 − {O}).",
+        "activation_derivative_on_preactivation": f"{O} is already the sigmoid's output, so its slope is "
+                                                  f"{O}(1 − {O}); do not apply σ to {O} again.",
+        "wrong_input": f"The σ′ on this path belongs to the hidden unit, {O}(1 − {O}); the output's "
+                       f"ŷ(1 − ŷ) has already cancelled into −(y − ŷ)."})
+    return Exercise(info, getattr(S, name), lambda rng: _y_yhat(rng, 1, 1, 1 if x else 0), variants={
+        "missing_activation_derivative": _hidden_path(_without_sigma_prime),
+        "activation_derivative_on_preactivation": _hidden_path(_sigma_prime_of_activation),
+        "wrong_input": _hidden_path(_sigma_prime_of_output)})
+
+
+def _output(name, parameter, O=None):
+    tail = f"·{O}" if O else ""
+    formula = f"∂L/∂{parameter} = −(y − ŷ){tail}"
+    info = _info(name, 1, formula, hints={
+        "sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}",
+        "missing_activation_derivative": "The chain passes through ŷ = σ(Z_f): multiply ∂L/∂ŷ by "
+                                         "∂ŷ/∂Z_f = ŷ(1 − ŷ), which cancels its denominator."})
+
+    def without_sigma_prime(y, y_hat, *O):
+        return S.dL_dyhat_bce(y, y_hat) * (O[0] if O else 1.0)
+    # Without O the answer is ŷ − y, which is ŷ itself wherever y = 0 (half the states): 20 states
+    # leave returning ŷ unchanged a chance of 2⁻²⁰ of passing.
+    return Exercise(info, getattr(S, name), lambda rng: _y_yhat(rng, 0, 1 if O else 0),
+                    variants={"missing_activation_derivative": without_sigma_prime}, n_random=6 if O else 20)
+
+
+def _clf_gradients(x, y, params, slope):
+    """The nine BCE derivatives, with slope(O, ŷ) standing for the hidden units' σ′."""
+    O11, O12, y_hat = S.forward_classification(x, params)
+    delta = S.dL_dz_output(y, y_hat)
+    O = np.array([O11, O12])
+    hidden = delta * np.asarray(params["W2"], dtype=float) * slope(O, y_hat)
+    return {"W1": np.outer(np.asarray(x, dtype=float), hidden), "b1": hidden, "W2": delta * O,
+            "b2": float(delta)}
+
+
+def _transposed_forward(x, params):
+    return S.forward_classification(x, {**params, "W1": np.asarray(params["W1"]).T})
+
+
+def _gradients_with_transposed_W1(x, y, params):
+    grads = S.gradients_classification(x, y, params)
+    return {**grads, "W1": grads["W1"].T}
+
+
+def _train_with_updated_output_weights(X, Y, params, lr, epochs, seed):
+    """Each step updates W2, b2 first and computes the hidden gradients with the new values."""
+    def gradients(x, y, p):
+        g = S.gradients_classification(x, y, p)
+        moved = {**p, "W2": p["W2"] - lr * g["W2"], "b2": p["b2"] - lr * g["b2"]}
+        late = S.gradients_classification(x, y, moved)
+        return {**g, "W1": late["W1"], "b1": late["b1"]}
+    return with_globals(S.train_classification, gradients_classification=gradients)(X, Y, params, lr, epochs, seed)
+
+
+def _training_inputs(rng):
+    n = int(rng.integers(4, 9))
+    X = rng.normal(size=(n, 2))
+    Y = (X @ np.array([1.5, -0.7]) + 0.3 > 0).astype(float)
+    params = {k: v * 0.5 for k, v in random_params(rng).items()}
+    return [X, Y, params, float(rng.choice([0.1, 0.5])), int(rng.integers(1, 4)), int(rng.integers(0, 1000))]
+
+
+def _single_hidden_params(rng):
+    return {"w": rng.normal(size=2), "b1": float(rng.normal()), "v": float(rng.normal()),
+            "b2": float(rng.normal())}
+
+
+def _single_hidden_gradients(slope):
+    """Document 001's gradients with slope(h, ŷ) standing for the hidden unit's σ′."""
+    def gradients(x, y, params):
+        x = np.asarray(x, dtype=float)
+        h = S.sigmoid(np.dot(params["w"], x) + params["b1"])
+        y_hat = S.sigmoid(params["v"] * h + params["b2"])
+        dz2 = S.dL_dz_output(y, y_hat)
+        dz1 = dz2 * params["v"] * slope(h, y_hat)
+        return {"w": dz1 * x, "b1": float(dz1), "v": float(dz2 * h), "b2": float(dz2)}
+    return gradients
+
+
+GRADIENT_HINTS = {
+    "missing_activation_derivative": "The hidden gradients pass through the hidden sigmoids: "
+                                     "∂L/∂W1_ij = −(y − ŷ)·W2_j1·O1j(1 − O1j)·xi.",
+    "activation_derivative_on_preactivation": "O11 and O12 are already sigmoid outputs: their slopes are "
+                                              "O(1 − O), without applying σ again.",
+}
+
+EXERCISES = [
+    Exercise(
+        _info("sigmoid", 1, "σ(z) = 1 / (1 + e^(−z))", "000, Classification Example; 002, What the neurons do",
+              hints={"wrong_value": "σ(z) = 1 / (1 + e^(−z)): check the minus sign in the exponent and that the "
+                                    "whole 1 + e^(−z) is the denominator (002 prints it without the parentheses).",
+                     "non_finite": "σ(z) = 1 / (1 + e^(−z)) lies between 0 and 1 for every z: keep the whole "
+                                   "1 + e^(−z) in the denominator (002 prints it without the parentheses), and "
+                                   "for z < 0 use e^z / (1 + e^z) so that nothing overflows."}),
+        S.sigmoid,
+        _sigmoid_input,
+        worked=(("z = 0", [0.0]), ("z = 30", [30.0]), ("z = −30", [-30.0]), ("z = 1000", [1000.0]),
+                ("z = −1000", [-1000.0]),
+                ("an array from −1000 to 1000", [np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])])),
+    ),
+    Exercise(
+        _info("sigmoid_derivative", 1, "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), given a = σ(z)",
+              hints={"activation_derivative_on_preactivation": PRE_ACTIVATION_HINT}),
+        S.sigmoid_derivative,
+        _activation_input,
+        worked=(("a = 0, 0.5 and 1", [np.array([0.0, 0.5, 1.0])]),),
+        variants={"activation_derivative_on_preactivation": lambda a: S.sigmoid_derivative(S.sigmoid(a))},
+    ),
+    Exercise(
+        _info("bce_loss", 1, "L = −y·log ŷ − (1 − y)·log(1 − ŷ)",
+              hints={"sign_flipped": "Both log terms carry a minus: log ŷ < 0, so "
+                                     "L = −y·log ŷ − (1 − y)·log(1 − ŷ) is positive.",
+                     "wrong_input": "Each label term has its own log: y goes with log ŷ, "
+                                    "(1 − y) with log(1 − ŷ)."}),
+        S.bce_loss,
+        _y_yhat,
+        variants={"wrong_input": lambda y, y_hat: -y * np.log(1 - y_hat) - (1 - y) * np.log(y_hat)},
+    ),
+    Exercise(
+        _info("dL_dyhat_bce", 1, "∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −(y − ŷ) / (ŷ(1 − ŷ))",
+              hints={"sign_flipped": f"The sign is flipped in ∂L/∂ŷ = −(y − ŷ) / (ŷ(1 − ŷ)). {ORDER_HINT}",
+                     "wrong_value": "∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −(y − ŷ) / (ŷ(1 − ŷ)): keep the "
+                                    "denominator ŷ(1 − ŷ); −(y − ŷ) alone is ∂L/∂Z_f, after σ′ has "
+                                    "cancelled it."}),
+        S.dL_dyhat_bce,
+        _y_yhat,
+        variants={"wrong_value": lambda y, y_hat: -(y - y_hat)},
+    ),
+    _output("dL_dz_output", "Z_f"),
+    _output("dL_dW2_11_clf", "W2_11", "O11"),
+    _output("dL_dW2_21_clf", "W2_21", "O12"),
+    _output("dL_db21_clf", "b21"),
+    _hidden("dL_dW1_11_clf", "W1_11", "W2_11", "O11", "x1"),
+    _hidden("dL_dW1_21_clf", "W1_21", "W2_11", "O11", "x2"),
+    _hidden("dL_db11_clf", "b11", "W2_11", "O11"),
+    _hidden("dL_dW1_12_clf", "W1_12", "W2_21", "O12", "x1"),
+    _hidden("dL_dW1_22_clf", "W1_22", "W2_21", "O12", "x2"),
+    _hidden("dL_db12_clf", "b12", "W2_21", "O12"),
+    Exercise(
+        _info("forward_classification", 2, "O11 = σ(W1_11·x1 + W1_21·x2 + b11), "
+              "O12 = σ(W1_12·x1 + W1_22·x2 + b12), ŷ = σ(W2_11·O11 + W2_21·O12 + b21)",
+              hints={"wrong_input": "W1[i-1, j-1] is W1_ij, the weight from input i to hidden unit j: "
+                                    "O11 uses the first column, W1[0, 0] and W1[1, 0]."},
+              uses=("sigmoid",)),
+        S.forward_classification,
+        lambda rng: [random_row(rng), random_params(rng)],
+        variants={"wrong_input": _transposed_forward},
+    ),
+    Exercise(
+        _info("gradients_classification", 2, "the nine BCE derivatives in a dict shaped like params, "
+              "gradient W1[i-1, j-1] = ∂L/∂W1_ij",
+              hints={**GRADIENT_HINTS,
+                     "wrong_input": "The W1 gradient is transposed: entry [i-1, j-1] is ∂L/∂W1_ij, "
+                                    "from input i to hidden unit j."},
+              uses=("forward_classification", "dL_dW2_11_clf", "dL_dW2_21_clf", "dL_db21_clf", "dL_dW1_11_clf",
+                    "dL_dW1_21_clf", "dL_db11_clf", "dL_dW1_12_clf", "dL_dW1_22_clf", "dL_db12_clf")),
+        S.gradients_classification,
+        lambda rng: [random_row(rng), _label(rng), random_params(rng)],
+        variants={"missing_activation_derivative": lambda x, y, p: _clf_gradients(x, y, p, _without_sigma_prime),
+                  "activation_derivative_on_preactivation":
+                      lambda x, y, p: _clf_gradients(x, y, p, _sigma_prime_of_activation),
+                  "wrong_input": _gradients_with_transposed_W1},
+    ),
+    Exercise(
+        _info("train_classification", 3, "each epoch n steps on rows rng.integers(n), all nine parameters "
+              "updated from their old values, epoch loss = mean of the step BCE losses",
+              "000, Classification Example (the loop of Summarizing Back Propagation Algorithm)",
+              hints={"used_updated_weights": "The hidden-layer gradients used the already-updated W2 and b21: "
+                                             "compute all nine gradients first, then update."},
+              uses=("forward_classification", "bce_loss", "gradients_classification")),
+        S.train_classification,
+        _training_inputs,
+        n_random=3,
+        variants={"used_updated_weights": _train_with_updated_output_weights},
+    ),
+    Exercise(
+        _info("gradients_single_hidden", 2, "h = σ(w·x + b1), ŷ = σ(v·h + b2): ∂L/∂v = (ŷ − y)·h, "
+              "∂L/∂b2 = ŷ − y, ∂L/∂w = (ŷ − y)·v·h(1 − h)·x, ∂L/∂b1 = (ŷ − y)·v·h(1 − h)",
+              "001, Example: binary classification with one hidden neuron",
+              hints={"sign_flipped": f"The sign is flipped: ∂L/∂z2 = ŷ − y. {ORDER_HINT}",
+                     "missing_activation_derivative": "The gradients of w and b1 pass through the hidden sigmoid: "
+                                                      "multiply by h(1 − h).",
+                     "activation_derivative_on_preactivation": "h is already the sigmoid's output: its slope is "
+                                                               "h(1 − h), without applying σ to h again.",
+                     "wrong_input": "The σ′ on the path to w and b1 is the hidden unit's h(1 − h); the output's "
+                                    "ŷ(1 − ŷ) has already cancelled into ŷ − y."},
+              uses=("sigmoid", "sigmoid_derivative", "dL_dz_output")),
+        S.gradients_single_hidden,
+        lambda rng: [random_row(rng), _label(rng), _single_hidden_params(rng)],
+        variants={"missing_activation_derivative": _single_hidden_gradients(_without_sigma_prime),
+                  "activation_derivative_on_preactivation": _single_hidden_gradients(_sigma_prime_of_activation),
+                  "wrong_input": _single_hidden_gradients(_sigma_prime_of_output)},
+    ),
+]

@@ -1,8 +1,0 @@
-import sys
-
-
-def chain_rule(dy_du, du_dx):
-    return dy_du * du_dx
-
-
-sys.exit("leaving early")

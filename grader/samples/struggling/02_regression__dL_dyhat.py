@@ -1,3 +1,0 @@
-def dL_dyhat(y, y_hat):
-    """∂L/∂ŷ"""
-    return 2 * (y - y_hat)
