@@ -28,8 +28,9 @@ preprocessor raises, nbgrader reports the submission as failed and records no sc
 import atexit
 import threading
 from pathlib import Path
+from typing import Any
 
-from nbformat import from_dict
+from nbformat import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import determine_grade
 
@@ -113,7 +114,7 @@ def _catalogue_cells(nb, assignment):
 class GradeInSandbox(NbGraderPreprocessor):
     """Grade the submitted notebook with backprop-course's sandboxed grader (before Execute)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         student, assignment, notebook = info.get("student"), info.get("assignment"), info.get("notebook")
         resources.pop(RESOURCES_KEY, None)
@@ -161,7 +162,7 @@ def _error_output(result):
 class ApplySandboxVerdicts(NbGraderPreprocessor):
     """Replace the outputs of the catalogue test cells with our verdicts (before SaveAutoGrades)."""
 
-    def preprocess(self, nb, resources):
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         assignment = info.get("assignment")
         cells = _catalogue_cells(nb, assignment) if assignment in catalogue.ASSIGNMENTS else {}

@@ -1,11 +1,12 @@
 """Check learner functions in this process: the API behind the notebooks' hidden tests and the
 grader's own tests. Batch grading runs the same three steps, with the call in a sandbox."""
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict
+from typing import Any
 
 from . import catalogue
 from .judge import wire
-from .judge.diagnose import judge, unavailable
+from .judge.diagnose import Result, judge, unavailable
 from .judge.run import call
 from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 
@@ -13,14 +14,15 @@ from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 GRADING_SEED = NOTEBOOK_SEED
 
 
-def check(name, function, seed=GRADING_SEED):
+def check(name: str, function: Callable[..., object], seed: int = GRADING_SEED) -> Result:
     """Result of one learner function on every case of exercise `name` (worked and random)."""
     exercise = catalogue.EXERCISES[name]
     cases = exercise.cases(seed)
     return judge(exercise.info, cases, [call(function, case.inputs) for case in cases])
 
 
-def check_all(functions, names=None, seed=GRADING_SEED):
+def check_all(functions: Mapping[str, Any], names: list[str] | None = None,
+              seed: int = GRADING_SEED) -> list[Result]:
     """Results for a mapping name → function (a notebook's namespace will do), in catalogue order.
 
     A name missing from the mapping gets the diagnosis `missing`.
@@ -32,7 +34,7 @@ def check_all(functions, names=None, seed=GRADING_SEED):
             else unavailable(catalogue.EXERCISES[n].info, "missing") for n in names]
 
 
-def public_cases(assignment):
+def public_cases(assignment: str) -> dict[str, dict[str, Any]]:
     """The public self-check data of an assignment, as JSON-ready plain data.
 
     Only the documents' worked cases and the public seed's random states, with their expected

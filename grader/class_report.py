@@ -7,6 +7,7 @@ import base64
 import html
 import io
 from collections import Counter, defaultdict
+from typing import Any
 
 import matplotlib
 
@@ -24,7 +25,7 @@ PHRASES = {
 }
 
 
-def exercise_stats(rows):
+def exercise_stats(rows: list[dict[str, Any]]) -> list[tuple[str, str, int, float, list[tuple[str, float]]]]:
     """[(assignment, exercise, attempts, pass rate, [(diagnosis, share), …])], hardest first."""
     by_exercise = defaultdict(list)
     for row in rows:
@@ -37,7 +38,7 @@ def exercise_stats(rows):
     return sorted(stats, key=lambda s: (s[3], s[0], s[1]))
 
 
-def totals(rows):
+def totals(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[float, ...]]:
     """{(student, assignment): (score, max_score)}."""
     out = defaultdict(lambda: [0.0, 0.0])
     for row in rows:
@@ -54,7 +55,7 @@ def _png(fig):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def score_distribution_png(rows):
+def score_distribution_png(rows: list[dict[str, Any]]) -> str:
     percents = [100 * s / m for s, m in totals(rows).values() if m]
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.0001], color="#4c72b0", edgecolor="white")
@@ -64,7 +65,7 @@ def score_distribution_png(rows):
     return _png(fig)
 
 
-def pass_rate_png(stats, most=20):
+def pass_rate_png(stats: list[tuple[str, str, int, float, list[tuple[str, float]]]], most: int = 20) -> str:
     shown = stats[:most]
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(shown) + 1))
     ax.barh([s[1] for s in shown][::-1], [100 * s[3] for s in shown][::-1], color="#dd8452")
@@ -74,7 +75,7 @@ def pass_rate_png(stats, most=20):
     return _png(fig)
 
 
-def render(rows, course_name="backprop-course"):
+def render(rows: list[dict[str, Any]], course_name: str = "backprop-course") -> str:
     """The whole report as one HTML string."""
     stats = exercise_stats(rows)
     submissions = totals(rows)

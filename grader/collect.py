@@ -109,7 +109,7 @@ def _identify(parts):
     return _Identity(_student_id(before) if assignment else None, assignment, False)
 
 
-def identify(member):
+def identify(member: str) -> tuple[str | None, str | None]:
     """(student, assignment) from a path inside the export, or Nones where it cannot tell."""
     parts = _parts(member)
     if not parts:
@@ -166,7 +166,7 @@ def _export(export):
         raise CommandError(f"{export} is neither a folder nor a zip file: give the LMS export's folder or .zip")
 
 
-def collect(course, export, force=False):
+def collect(course: str | Path, export: str | Path, force: bool = False) -> list[Collected]:
     """Copy the export's notebooks into DIR/submitted; return one Collected per notebook found."""
     submitted = Path(course) / "submitted"
     if not Path(course).is_dir():
@@ -257,7 +257,7 @@ def _place(submitted, member, ident, digest, force):
     return ""
 
 
-def summary(collected):
+def summary(collected: list[Collected]) -> str:
     """What collect did, one line per notebook that was not copied, for the terminal."""
     copied = [c for c in collected if not c.problem]
     lines = [f"collected {len(copied)} notebook(s) from {len({c.student for c in copied})} student(s)"]

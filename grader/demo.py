@@ -19,7 +19,7 @@ from exercises import ASSIGNMENTS
 LEARNERS = ("perfect", "struggling", "hostile")
 
 
-def hand_in(course):
+def hand_in(course: str | Path) -> None:
     """Write DIR/submitted/<learner>/<a>/<a>.ipynb for the three sample learners."""
     course = Path(course)
     for learner in LEARNERS:
@@ -32,7 +32,7 @@ def hand_in(course):
             nbformat.write(samples.submission(student, source, overrides.get(a)), target)
 
 
-def summary_table(course):
+def summary_table(course: str | Path) -> str:
     """Scores per learner and assignment, read back from DIR/grades.csv."""
     with open(Path(course) / "grades.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -48,7 +48,7 @@ def summary_table(course):
     return "\n".join(lines)
 
 
-def demo(course=None):
+def demo(course: str | Path | None = None) -> Path:
     course = Path(course or tempfile.mkdtemp(prefix="backprop-course-demo-"))
     print(f"course directory: {course}")
     release(course)

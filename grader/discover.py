@@ -29,7 +29,7 @@ class Problem:
     problem: str
 
 
-def course_dir(course):
+def course_dir(course: str | Path) -> Path:
     """The course directory as a Path, after the operator-level checks."""
     root = Path(course).expanduser()
     if not root.is_dir():
@@ -41,7 +41,7 @@ def course_dir(course):
     return root
 
 
-def chosen_assignments(assignments):
+def chosen_assignments(assignments: list[str] | None) -> list[str]:
     """The assignments to grade, in catalogue order; CommandError for an unknown name."""
     known = list(catalogue.ASSIGNMENTS)
     if not assignments:
@@ -56,7 +56,7 @@ def _visible(path):
     return not path.name.startswith(".")
 
 
-def find(root, assignments):
+def find(root: Path, assignments: list[str]) -> tuple[list[Submission], list[Problem]]:
     """(submissions, problems) under root/submitted for the given assignments, sorted."""
     submitted = root / "submitted"
     submissions, problems = [], []

@@ -7,6 +7,7 @@ each known mistake would return. Only plain wire data leaves this module.
 import types
 import zlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -24,19 +25,19 @@ class Exercise:
     n_random: int = 6
 
     @property
-    def name(self):
+    def name(self) -> str:
         return self.info.name
 
-    def inputs(self, seed):
+    def inputs(self, seed: int) -> list[tuple[str, list]]:
         """[(label, arguments)]: the worked cases, then n_random seeded random states."""
         rng = np.random.default_rng([seed, zlib.crc32(self.name.encode())])
         randoms = [(f"random state {i + 1}", self.random_inputs(rng)) for i in range(self.n_random)]
         return list(self.worked) + randoms
 
-    def expected(self, arguments):
+    def expected(self, arguments: list) -> Any:
         return _plain(self.reference, arguments)
 
-    def mistakes(self, arguments):
+    def mistakes(self, arguments: list) -> dict[str, Any]:
         """{code: what that mistake returns} for the variants that run on these arguments."""
         out = {}
         for code, variant in self.variants.items():
@@ -47,7 +48,7 @@ class Exercise:
                 continue
         return out
 
-    def cases(self, seed):
+    def cases(self, seed: int) -> list[CaseRecord]:
         """CaseRecords for one seed: inputs, expected output and mistake outputs, all plain data."""
         records = []
         for i, (label, arguments) in enumerate(self.inputs(seed)):
@@ -61,7 +62,7 @@ def _plain(function, arguments):
     return wire.decode(wire.encode(function(*wire.as_arguments(arguments))))
 
 
-def with_globals(function, **replacements):
+def with_globals(function: types.FunctionType, **replacements: object) -> types.FunctionType:
     """`function` run as if its module's names in replacements meant something else: a reference
     with one of the functions it calls mistaken, for a known mistake that only a callee makes."""
     return types.FunctionType(function.__code__, {**function.__globals__, **replacements},

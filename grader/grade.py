@@ -51,7 +51,7 @@ class Summary:
     landlock: int | None = None  # the Landlock ABI the workers ran under (0: none)
     namespaces: str = ""  # "" when bubblewrap namespaces confined the workers, else why not
 
-    def isolation(self):
+    def isolation(self) -> str:
         """One line saying which fences held around learner code in this run."""
         fences = ["separate interpreter", "rlimits"]
         fences.insert(0, "bubblewrap namespaces (no network, no course files)" if not self.namespaces
@@ -60,7 +60,7 @@ class Summary:
             fences.append(f"Landlock ABI {self.landlock}")
         return "isolation: " + ", ".join(fences)
 
-    def text(self):
+    def text(self) -> str:
         students = len({g.student for g in self.grades})
         lines = [f"graded {self.graded} submission(s), reused {self.reused} unchanged, "
                  f"{students} student(s), in {self.seconds:.1f} s", self.isolation()]

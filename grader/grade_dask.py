@@ -8,13 +8,14 @@ learner-made is pickled either way. The client stores each result as it arrives.
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from . import discover, sandbox
 from .errors import CommandError, SandboxFailure
-from .grade import grade_submission, make_plan
-from .results import fingerprint as grader_fingerprint, from_json, to_json
+from .grade import Plan, grade_submission, make_plan
+from .results import SubmissionGrade, fingerprint as grader_fingerprint, from_json, to_json
 
 _REMOTE = threading.local()  # per Dask worker thread: its Zygote
 _REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, fingerprint) -> Plan
@@ -39,7 +40,7 @@ def _remote_plan(assignment, source_text, fingerprint, limits, seed):
         return _REMOTE_PLANS[key]
 
 
-def grade_remote(task):
+def grade_remote(task: str) -> str:
     """A Dask task: one submission in, its SubmissionGrade out, both as JSON text (no pickles of
     learner data either way). The learner's code runs in this worker's sandbox, exactly as in a
     local run; the worker needs only backprop-course installed, not the course directory. When
@@ -76,7 +77,10 @@ def _task(sub, plan, limits, fingerprint):
                        "limits": asdict(limits), "seed": plan.seed})
 
 
-def grade_on_dask(address, todo, plans, limits, fingerprint, store, fail):
+def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]], plans: dict[str, Plan],
+                  limits: sandbox.Limits, fingerprint: str,
+                  store: Callable[[str, str, SubmissionGrade], int | None],
+                  fail: Callable[[str, discover.Submission, str], None]) -> list[int | None]:
     """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
     stays flat however big the class), and store each result as it arrives (fail(key, sub,
     reason) where the worker's sandbox failed)."""

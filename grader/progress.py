@@ -11,7 +11,7 @@ class Progress:
         self.shown = not quiet and total > 0 and self.stream.isatty()
         self.lock, self.start, self.last, self.min_interval = threading.Lock(), time.monotonic(), 0.0, min_interval
 
-    def step(self):
+    def step(self) -> None:
         with self.lock:
             self.done += 1
             now = time.monotonic()

@@ -16,6 +16,7 @@ Nothing is written to DIR before the gate has passed.
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -31,7 +32,7 @@ from .selfcheck_package import write_selfcheck
 GRADEBOOK = "gradebook.db"
 
 
-def choose(assignments):
+def choose(assignments: list[str] | None) -> list[str]:
     """The assignments to release, in course order; all of them when none is named."""
     if not assignments:
         return list(ASSIGNMENTS)
@@ -41,19 +42,19 @@ def choose(assignments):
     return [a for a in ASSIGNMENTS if a in assignments]
 
 
-def course_root(course):
+def course_root(course: str | Path) -> Path:
     root = Path(course).expanduser().resolve()
     if root.exists() and not root.is_dir():
         raise CommandError(f"{root} exists and is not a directory")
     return root
 
 
-def packaged_notebook(assignment):
+def packaged_notebook(assignment: str) -> bytes:
     """The bytes of the source notebook of `assignment`, built from its text notebook."""
     return nbformat.writes(source_notebook.build(assignment)).encode("utf-8") + b"\n"
 
 
-def stage(root, staging, assignments):
+def stage(root: Path, staging: Path, assignments: list[str]) -> None:
     """Lay out the course to release in staging, starting from what root already holds."""
     for name in (GRADEBOOK, LOCAL_CONFIG_FILE):
         if (root / name).is_file():
@@ -69,7 +70,7 @@ def stage(root, staging, assignments):
         write_selfcheck(target, a)
 
 
-def gate_runs(staging, assignments):
+def gate_runs(staging: Path, assignments: list[str]) -> Iterator[Run]:
     for a in assignments:
         for kind, folder in (("source", "source"), ("student", "release")):
             yield Run(kind, staging / folder / a / f"{a}.ipynb", f"{folder}/{a}/{a}.ipynb")
@@ -94,7 +95,7 @@ def _replace(staged, target):
         incoming.replace(target)
 
 
-def install(staging, root, assignments):
+def install(staging: Path, root: Path, assignments: list[str]) -> None:
     root.mkdir(parents=True, exist_ok=True)
     config = root / CONFIG_FILE
     if config.is_file() and not is_ours(config):  # an instructor's own config: keep a copy
@@ -109,7 +110,7 @@ def install(staging, root, assignments):
     _replace(staging / CONFIG_FILE, config)
 
 
-def release(course, assignments=None):
+def release(course: str | Path, assignments: list[str] | None = None) -> list[str]:
     """Build or update the nbgrader course directory `course`; return the released assignments."""
     started = time.monotonic()
     root = course_root(course)

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import site
 import tempfile
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ class Run:
     label: str
 
 
-def kernel_env():
+def kernel_env() -> dict[str, str]:
     """The kernel's environment: ours, plus the directory `grader` comes from when it is not an
     installed package (a development checkout), so hidden tests can import it."""
     env = dict(os.environ)
@@ -49,7 +50,7 @@ def kernel_env():
     return env
 
 
-def execute(notebook, env):
+def execute(notebook: Path, env: dict[str, str]) -> nbformat.NotebookNode:
     """Run a copy of notebook's directory in a fresh kernel, errors allowed; the executed notebook."""
     from nbclient import NotebookClient
     with tempfile.TemporaryDirectory(prefix="backprop-gate-") as scratch:
@@ -81,7 +82,7 @@ def _error(output):
     return f"{output.ename}: {_first_line(output.evalue)}".rstrip(": ")
 
 
-def source_problems(nb):
+def source_problems(nb: nbformat.NotebookNode) -> Iterator[tuple[str, str]]:
     """(cell, reason) for everything that would cost the reference solution a point."""
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -101,7 +102,7 @@ def _is_stub_failure(output):
     return output.ename == "AssertionError" and "[not_implemented]" in _first_line(output.evalue)
 
 
-def student_problems(nb):
+def student_problems(nb: nbformat.NotebookNode) -> Iterator[tuple[str, str]]:
     """(cell, reason) for every error of the student version not due to a NotImplementedError stub."""
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -111,7 +112,7 @@ def student_problems(nb):
                 yield _where(cell, index), f"{_error(output)} (a student version may fail only on its stubs)"
 
 
-def check(run, env):
+def check(run: Run, env: dict[str, str]) -> list[str]:
     """Problems of one notebook, as one-line messages."""
     try:
         nb = execute(run.notebook, env)
@@ -122,7 +123,7 @@ def check(run, env):
             for where, reason in problems]
 
 
-def gate(runs, workers=None):
+def gate(runs: Iterable[Run], workers: int | None = None) -> list[str]:
     """Run the notebooks in parallel; every problem found, in the order of runs."""
     runs = list(runs)
     if not runs:

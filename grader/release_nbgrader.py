@@ -5,13 +5,19 @@ checksums) and records the assignment, its notebooks and its grade cells in grad
 drive it through its API, so `nbgrader generate_assignment` run by hand in the course directory
 gives the same result.
 """
+from __future__ import annotations
+
 import os
 import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import CommandError
+
+if TYPE_CHECKING:
+    from traitlets.config import Config
 
 COURSE_ID = "backprop-course"
 CONFIG_FILE = "nbgrader_config.py"
@@ -69,19 +75,19 @@ load_subconfig("{LOCAL_CONFIG_FILE}")  # noqa: F821 (silently skipped when absen
 '''
 
 
-def write_config(root):
+def write_config(root: str | Path) -> Path:
     """Write root/nbgrader_config.py; return its path."""
     path = Path(root) / CONFIG_FILE
     path.write_text(CONFIG, encoding="utf-8")
     return path
 
 
-def is_ours(path):
+def is_ours(path: str | Path) -> bool:
     """Whether an existing nbgrader_config.py was written by release (so it may be replaced)."""
     return Path(path).read_text(encoding="utf-8", errors="replace").startswith(MARKER)
 
 
-def load_config(root):
+def load_config(root: str | Path) -> Config:
     """The configuration nbgrader itself reads from root/nbgrader_config.py."""
     from traitlets.config.loader import PyFileConfigLoader
     return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
@@ -113,7 +119,7 @@ def _reason(result):
     return (causes or errors or lines or ["no message"])[0 if causes else -1]
 
 
-def generate(root, assignment):
+def generate(root: str | Path, assignment: str) -> Path:
     """Run nbgrader's generate_assignment for one assignment in course directory root.
 
     Writes root/release/<assignment>/ and updates root/gradebook.db; raises CommandError with

@@ -12,20 +12,29 @@ was graded with the original cells. It shows as a note at the end of the message
 submission's rows in exercise_scores.csv, starting with "[tampered]", in a banner of the
 feedback page, and as a row of grading_problems.csv.
 """
+from __future__ import annotations
+
 import csv
 import html
 import io
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalogue import EXERCISES
 from .errors import CommandError
 
+if TYPE_CHECKING:
+    from .discover import Problem
+    from .judge.diagnose import Result
+    from .results import SubmissionGrade
+
 TAMPER_TAG = "[tampered]"
 
 
-def atomic_write(path, data):
+def atomic_write(path: str | Path, data: str | bytes) -> None:
     """Write text (UTF-8) or bytes to path through a temporary file and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,13 +81,13 @@ def _number(x):
     return f"{x:g}"
 
 
-def exercise_message(result, grade):
+def exercise_message(result: Result, grade: SubmissionGrade) -> str:
     if not grade.tampering:
         return result.message
     return f"{result.message} {TAMPER_TAG} {' '.join(grade.tampering)}"
 
 
-def write_csvs(root, grades, problems):
+def write_csvs(root: Path, grades: Sequence[SubmissionGrade], problems: list[Problem]) -> None:
     """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted)."""
     atomic_write(root / "grades.csv", _csv(
         ["student_id", "assignment", "score", "max_score"],
@@ -101,7 +110,7 @@ summary{cursor:pointer;color:#444;font-size:.9em}
 """
 
 
-def feedback_html(grade):
+def feedback_html(grade: SubmissionGrade) -> str:
     """The learner's page: per exercise status, points, diagnosis, hint, source and their own code."""
     e = html.escape
     code = {}
@@ -128,7 +137,7 @@ def feedback_html(grade):
             f"{''.join(rows)}</table></body></html>\n")
 
 
-def write_class_report(root, grades):
+def write_class_report(root: Path, grades: Sequence[SubmissionGrade]) -> None:
     """DIR/report.html: where the class struggles (grader.class_report)."""
     from . import class_report
     rows = [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise, "score": r.score,
@@ -136,7 +145,7 @@ def write_class_report(root, grades):
     atomic_write(root / "report.html", class_report.render(rows))
 
 
-def write_feedback(root, grades):
+def write_feedback(root: Path, grades: Sequence[SubmissionGrade]) -> None:
     for g in grades:
         atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g))
 
@@ -158,7 +167,7 @@ def _gradebook(root):
     return Gradebook(f"sqlite:///{db}", course_id=_course_id(db))
 
 
-def check_gradebook(root, assignments, exercise_names):
+def check_gradebook(root: Path, assignments: list[str], exercise_names: dict[str, list[str]]) -> None:
     """CommandError unless the gradebook has each assignment, its notebook and its test cells."""
     release = f"run `backprop-course release --course {root}` first"
     if not (root / "gradebook.db").is_file():
@@ -176,7 +185,7 @@ def check_gradebook(root, assignments, exercise_names):
                 raise CommandError(f"the gradebook's {a} lacks the test cells {', '.join(absent)}: {release}")
 
 
-def write_gradebook(root, grades):
+def write_gradebook(root: Path, grades: Sequence[SubmissionGrade]) -> None:
     """Record every SubmissionGrade in nbgrader's gradebook, in one transaction."""
     from nbgrader.api import (Assignment, Comment, Grade, Student, SubmittedAssignment,
                               SubmittedNotebook)

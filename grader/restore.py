@@ -119,7 +119,7 @@ def _read(path):
     return cells
 
 
-def load_source(path):
+def load_source(path: str | Path) -> Source:
     """The source notebook's cells (raises Unreadable or OSError if it cannot be read)."""
     cells = _read(path)
     return Source(Path(path), tuple(SourceCell(_meta(c).get("grade_id"), _role(c), str(c.get("cell_type")),
@@ -139,7 +139,7 @@ def _same(submitted, original):
     return _norm(submitted) in (_norm(original), _norm(HIDDEN_TESTS.sub("", original)))
 
 
-def restore(path, source):
+def restore(path: str | Path, source: Source) -> Restored:
     """Restored cells to execute and the tampering found, for the submission at path."""
     cells = _read(path)
     by_id, order = {}, []

@@ -5,14 +5,21 @@ source notebook, the grader's own code, the limits and the course's seed: a run 
 loses nothing, and the next run grades only what is new or changed. The reports are written from
 these files (StoredGrades), so memory does not grow with the class.
 """
+from __future__ import annotations
+
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import report_files
 from .judge.diagnose import Result
+
+if TYPE_CHECKING:
+    from .discover import Submission
+    from .sandbox import Limits
 
 RESULTS = Path(".backprop-course") / "results"
 CACHE_VERSION = 2
@@ -30,15 +37,15 @@ class SubmissionGrade:
     code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
 
     @property
-    def score(self):
+    def score(self) -> float:
         return sum(r.score for r in self.results)
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
         return sum(r.max_score for r in self.results)
 
 
-def fingerprint(limits, seed: int) -> str:
+def fingerprint(limits: Limits, seed: int) -> str:
     """A digest of everything a result depends on besides the submission and its source: the
     grader's code, the reference, the limits and the seed of the hidden cases."""
     h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
@@ -52,7 +59,7 @@ def fingerprint(limits, seed: int) -> str:
     return h.hexdigest()
 
 
-def digest(sub, source_path: Path, fingerprint: str) -> str:
+def digest(sub: Submission, source_path: Path, fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
     h.update(source_path.read_bytes())
     h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
@@ -64,11 +71,11 @@ def digest(sub, source_path: Path, fingerprint: str) -> str:
     return h.hexdigest()
 
 
-def result_path(root, key):
+def result_path(root: Path, key: str) -> Path:
     return root / RESULTS / f"{key}.json"
 
 
-def load_cache(root: Path, keys) -> dict:
+def load_cache(root: Path, keys: Iterable[str]) -> dict:
     """{key: stored result} for the submissions in keys that have a readable result file."""
     cache = {}
     for key in keys:

@@ -24,6 +24,7 @@ import copy
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from exercises import ASSIGNMENTS
 from nbformat.v4.nbjson import BytesEncoder
@@ -59,7 +60,7 @@ class _Template:
         known = mistakes(assignment)
         self.mistakes = {n: known[n].rstrip("\n") for n in self.exercises if n in known}
 
-    def notebook(self, code):
+    def notebook(self, code: dict[str, str]) -> dict[str, Any]:
         """The student notebook with code[exercise] in those solution cells, the rest as released."""
         cells = list(self.student["cells"])
         for name, text in code.items():
@@ -84,7 +85,7 @@ def _split(source):
     return _text(source).splitlines(True)
 
 
-def kinds(n, seed=0):
+def kinds(n: int, seed: int = 0) -> list[str]:
     """The kind of each of n submissions: each block of four is a seeded shuffle of KINDS."""
     out = []
     for block in range((n + 3) // 4):
@@ -115,7 +116,8 @@ def _code(template, kind, rng):
     raise ValueError(f"unknown kind {kind!r}; the kinds are {', '.join(KINDS)}")
 
 
-def make_class(course, n, seed=0, assignments=None):
+def make_class(course: str | Path, n: int, seed: int = 0,
+               assignments: list[str] | None = None) -> list[tuple[str, str, str]]:
     """Write n sample submissions into DIR/submitted/; return [(student, assignment, kind)]."""
     course = Path(course)
     chosen = [a for a in ASSIGNMENTS if a in assignments] if assignments else list(ASSIGNMENTS)

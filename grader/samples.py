@@ -5,13 +5,19 @@ typed into that function's solution cell). Untagged cells are plausible mistakes
 grader's cases: the sample class's "wrong" submissions draw from them. A cell tagged with a sample
 learner of the demo (`tags=["struggling"]`, `tags=["hostile"]`) is that learner's code.
 """
+from __future__ import annotations
+
 import copy
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jupytext
 
 import exercises
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 LEARNERS = ("struggling", "hostile")
 
@@ -70,7 +76,8 @@ def strip_solution_markers(code: str) -> str:
                      if line.strip() not in ("### BEGIN SOLUTION", "### END SOLUTION"))
 
 
-def submission(student_nb, source_nb, overrides=None):
+def submission(student_nb: NotebookNode, source_nb: NotebookNode,
+               overrides: dict[str, str] | None = None) -> NotebookNode:
     """A filled-in copy of a student notebook: each solution cell gets the source's solution,
     or the code in overrides[function] (function = grade_id without "_solution")."""
     overrides = overrides or {}

@@ -9,7 +9,7 @@ from .check import public_cases
 PACKAGE = "backprop_selfcheck"
 
 
-def copy_judge(target):
+def copy_judge(target: str | Path) -> Path:
     """Copy grader/judge's modules into the folder target (created): the code that judges without a
     reference, for a learner's self-check or a sandboxed worker."""
     target = Path(target)
@@ -19,7 +19,7 @@ def copy_judge(target):
     return target
 
 
-def write_selfcheck(directory, assignment):
+def write_selfcheck(directory: str | Path, assignment: str) -> Path:
     """Create directory/backprop_selfcheck/ (judge modules and public_cases.json); return its path."""
     target = Path(directory) / PACKAGE
     if target.exists():

@@ -20,7 +20,8 @@ class Mismatch:
     detail: str
 
 
-def compare(got, want, rtol=RTOL, atol=ATOL, where=""):
+def compare(got: object, want: object, rtol: float = RTOL, atol: float = ATOL,
+            where: str = "") -> Mismatch | None:
     """None when got matches want, else the first Mismatch found."""
     if isinstance(got, Unsupported):
         return Mismatch("type_or_shape", where, f"returned a {got.type_name}, which cannot be graded")
@@ -81,7 +82,7 @@ def _compare_numbers(got, want, rtol, atol, where):
     return None
 
 
-def as_number_array(value):
+def as_number_array(value: object) -> np.ndarray | None:
     """A float array for a number, a numeric array, or a (nested) list or tuple of numbers; else None."""
     if isinstance(value, (bool, np.bool_)) or value is None:
         return None
@@ -115,7 +116,7 @@ def _keys(d):
     return ", ".join(sorted(map(str, d))) or "(none)"
 
 
-def describe(value):
+def describe(value: object) -> str:
     """A short, value-free description of what the learner returned."""
     if isinstance(value, Unsupported):
         return f"a {value.type_name}"
@@ -132,7 +133,7 @@ def describe(value):
     return "a number" if isinstance(value, (int, float, np.number)) else f"a {type(value).__name__}"
 
 
-def describe_kind(value):
+def describe_kind(value: object) -> str:
     """What kind of value the learner returned, and nothing it could have chosen to carry data:
     no length, shape, key or class name."""
     if isinstance(value, np.ndarray):

@@ -56,14 +56,14 @@ class Result:
     message: str
 
 
-def judge(info, cases, outcomes):
+def judge(info: ExerciseInfo, cases: list[CaseRecord], outcomes: list[Outcome]) -> Result:
     """Score and diagnose one exercise from its cases and the learner's outcomes, case by case."""
     code, context = _diagnose(info, cases, outcomes)
     score = info.points if code == "ok" else 0.0
     return Result(info.name, score, info.points, code, messages.render(info, code, context))
 
 
-def unavailable(info, code, **context):
+def unavailable(info: ExerciseInfo, code: str, **context: object) -> Result:
     """A result for a function that could not be called at all (missing, timeout, tampered …)."""
     return Result(info.name, 0.0, info.points, code, messages.render(info, code, context))
 

@@ -2,6 +2,8 @@
 
 numeric_derivative and numeric_gradient take a function as input; only its name crosses.
 """
+from collections.abc import Callable
+
 import numpy as np
 
 NAMED = {
@@ -17,6 +19,6 @@ NAMED = {
 }
 
 
-def closure(f, args, index):
+def closure(f: Callable[[object], object], args: list, index: int) -> Callable[[], object]:
     """A no-argument function reading args[index] at call time (the array is shared, not copied)."""
     return lambda: f(args[index])

@@ -30,7 +30,7 @@ TEMPLATES = {
 }
 
 
-def render(info, code, context):
+def render(info, code: str, context: dict[str, object]) -> str:
     """The message for code, with the exercise's own hint when it has one."""
     template = info.hints.get(code) or TEMPLATES.get(code, "{formula}")
     values = {"name": info.name, "formula": info.formula, "n": "", "detail": "", "where": "",

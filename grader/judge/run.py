@@ -1,6 +1,7 @@
 """Call a learner's function on one case and keep only plain data of what happened."""
 import linecache
 import os
+from collections.abc import Callable
 
 import numpy as np
 
@@ -10,7 +11,7 @@ from .diagnose import Outcome
 MAX_MESSAGE = 300
 
 
-def call(function, arguments):
+def call(function: Callable[..., object], arguments: list) -> Outcome:
     """Outcome of function(*arguments): its value as decoded wire data, or the exception it raised."""
     try:
         with np.errstate(all="ignore"):
@@ -23,7 +24,7 @@ def call(function, arguments):
 _OURS = (os.path.dirname(os.path.abspath(__file__)), os.path.dirname(os.path.abspath(np.__file__)))
 
 
-def learner_line(exc):
+def learner_line(exc: BaseException) -> str:
     """'line N: <source>' of the innermost frame of exc's traceback in the learner's own code
     (neither numpy nor this package), or "" when there is none."""
     found = ""

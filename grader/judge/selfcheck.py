@@ -5,13 +5,14 @@ public_cases.json beside this module (the documents' worked cases and a few rand
 their expected outputs). It holds no reference implementation and no hidden case.
 """
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from . import wire
-from .diagnose import CaseRecord, ExerciseInfo, judge, unavailable
+from .diagnose import CaseRecord, ExerciseInfo, Result, judge, unavailable
 from .run import call
 
 DATA = Path(__file__).with_name("public_cases.json")
@@ -30,7 +31,7 @@ def _exercise(name):
     return info, cases
 
 
-def result(name, function):
+def result(name: str, function: object) -> Result:
     """The Result of function on the public cases of exercise `name`."""
     info, cases = _exercise(name)
     if not callable(function):
@@ -38,7 +39,7 @@ def result(name, function):
     return judge(info, cases, [call(function, case.inputs) for case in cases])
 
 
-def check(name, function):
+def check(name: str, function: object) -> None:
     """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails.
 
     The documents' worked cases are shown with the learner's own answer beside them.
@@ -58,7 +59,7 @@ def check(name, function):
         raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
 
 
-def short(value, width=160):
+def short(value: object, width: int = 160) -> str:
     """A one-line rendering of an output, numbers to 9 significant digits."""
     if isinstance(value, dict):
         text = "{" + ", ".join(f"{k}: {short(v, width)}" for k, v in value.items()) + "}"
@@ -73,7 +74,7 @@ def short(value, width=160):
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def check_all(namespace):
+def check_all(namespace: Mapping[str, object]) -> None:
     """Print a table of every exercise in this notebook: pass namespace=globals().
 
     Returns None, so the notebook shows the table only; result(name, f) gives one Result.

@@ -28,7 +28,7 @@ class Callable:
     reads: int | None = None
 
 
-def encode(value):
+def encode(value: object) -> bool | int | float | list | dict | None:
     if value is None or isinstance(value, (bool, np.bool_)):
         return None if value is None else bool(value)
     if isinstance(value, (int, np.integer)):
@@ -68,7 +68,8 @@ def _encode_array(a):
     return {"__ndarray__": flat, "dtype": kind, "shape": list(a.shape)}
 
 
-def decode(data):
+def decode(data: bool | int | float | str | list | dict | None
+           ) -> bool | int | float | str | np.ndarray | tuple | list | dict | Callable | Unsupported | None:
     if isinstance(data, list):
         return [decode(v) for v in data]
     if not isinstance(data, dict):
@@ -93,7 +94,7 @@ def decode(data):
     raise ValueError(f"not wire data: keys {sorted(data)[:5]}")
 
 
-def as_arguments(inputs):
+def as_arguments(inputs: list) -> list:
     """Decoded case inputs → the argument list a learner function is called with.
 
     Callable markers become real functions; one with reads=i closes over argument i itself, so a

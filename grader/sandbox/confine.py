@@ -43,7 +43,7 @@ _PROBE = ("import ctypes, sys; libc = ctypes.CDLL(None, use_errno=True); "
 
 
 @cache
-def available():
+def available() -> tuple[bool, str]:
     """(True, "") when bubblewrap namespaces work here, else (False, reason)."""
     bwrap = shutil.which("bwrap")
     if not sys.platform.startswith("linux"):
@@ -67,7 +67,7 @@ def _python_roots():
     return sorted({Path(sys.base_prefix).resolve(), executable.parent.parent})
 
 
-def private_places():
+def private_places() -> list[str]:
     """The places a submission's own tmpfs may cover: /tmp and /dev/shm, but not a place where the
     interpreter itself is installed."""
     roots = [str(r) for r in _python_roots()]
@@ -81,7 +81,7 @@ def _site_folders():
     return sorted(str(Path(f).resolve()) for f in folders if Path(f).exists())
 
 
-def numpy_folders():
+def numpy_folders() -> dict[str, Path]:
     """{name: real path} of numpy's package folder and, where it has one, its bundled libraries."""
     here = Path(numpy.__file__).resolve().parent
     found = {"numpy": here, "numpy.libs": here.parent / "numpy.libs"}
@@ -112,7 +112,7 @@ def _bwrap(bwrap, libdir, as_pid_1):
     return argv + ["--tmpfs", SANDBOX_HOME, "--chdir", SANDBOX_HOME]
 
 
-def command(script, libdir, *args, as_pid_1=False):
+def command(script: str, libdir: str | Path, *args: object, as_pid_1: bool = False) -> list[str]:
     """The argv that runs `python -I -S LIB/script LIB *args` confined, LIB being the library
     folder libdir shown read-only at SANDBOX_LIB (numpy in it), the home and working folder
     SANDBOX_HOME; or, when namespaces are off, the same command unconfined with LIB = libdir.

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..selfcheck_package import copy_judge
@@ -34,14 +35,14 @@ def make_libdir() -> Path:
     return libdir
 
 
-def kill_group(proc):
+def kill_group(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
 
 
-def run(cells: list, calls: list, limits: Limits = Limits(), trace=()) -> RunResult:
+def run(cells: list, calls: list, limits: Limits = Limits(), trace: Iterable[str] = ()) -> RunResult:
     """Run cells (list of {"id", "code"}) then calls (list of {"exercise", "case", "inputs": wire,
     "public": bool}) in a fresh sandboxed worker; return a RunResult. Never raises for anything
     the learner did; SandboxFailure when the sandbox itself failed."""

@@ -6,6 +6,7 @@ import os
 import re
 import selectors
 import signal
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..errors import SandboxFailure
@@ -36,7 +37,7 @@ class Limits:
     scratch_inodes: int = 4096  # files and folders in it
 
     @property
-    def wall(self):
+    def wall(self) -> float:
         """The wall-clock backstop for the whole submission, seconds."""
         return self.cpu * self.wall_factor
 
@@ -59,7 +60,7 @@ class RunResult:
     unanswered: set = field(default_factory=set)  # calls with no line of the worker's (filled in)
 
     @property
-    def out_of_time(self):
+    def out_of_time(self) -> bool:
         """The submission was stopped: its processor time ran out (SIGXCPU) or the wall-clock
         backstop struck."""
         return self.killed or self.exit_status == -signal.SIGXCPU
@@ -77,7 +78,8 @@ def _rlimits(limits):
             "RLIMIT_MSGQUEUE": 0}
 
 
-def requests(cells: list, calls: list, limits: Limits, trace, confined: bool) -> tuple[bytes, bytes]:
+def requests(cells: list, calls: list, limits: Limits, trace: Iterable[str],
+             confined: bool) -> tuple[bytes, bytes]:
     """The two request lines (bytes): cells, public calls and settings; then the hidden calls.
     A call is public when its entry says "public": true (a case the learner has seen)."""
     first = {"cells": cells, "calls": [c for c in calls if c.get("public")],
@@ -104,7 +106,7 @@ class Feed:
         self._scanned = 0
         self._registered = False
 
-    def sync(self, selector):
+    def sync(self, selector: selectors.BaseSelector) -> None:
         if self.fd is None:
             return
         writing = self.sent < len(self.data)
@@ -117,7 +119,7 @@ class Feed:
         if not writing and self.second is None:
             self.close()
 
-    def write(self):
+    def write(self) -> None:
         try:
             self.sent += os.write(self.fd, self.data[self.sent:self.sent + 65536])
         except (BlockingIOError, InterruptedError):
@@ -125,7 +127,7 @@ class Feed:
         except OSError:  # the worker is gone before reading it all
             self.sent, self.second = len(self.data), None
 
-    def read(self, out):
+    def read(self, out: bytearray) -> None:
         """Called with all the results read so far: releases the hidden calls after "await"."""
         if self.second is None:
             return
@@ -137,7 +139,7 @@ class Feed:
             self.hidden_from = len(out)
             self.data, self.second = self.data + self.second, None
 
-    def close(self, selector=None):
+    def close(self, selector: selectors.BaseSelector | None = None) -> None:
         if self.fd is not None:
             if self._registered and selector is not None:
                 selector.unregister(self.fd)
@@ -248,7 +250,8 @@ def in_sent_order(calls: list) -> list:
     return [c for c in calls if c.get("public")] + [c for c in calls if not c.get("public")]
 
 
-def without_culprit(result: RunResult, calls: list, run, reruns: int = 3) -> RunResult:
+def without_culprit(result: RunResult, calls: list, run: Callable[[list], RunResult],
+                    reruns: int = 3) -> RunResult:
     """result, completed: when the worker died or was stopped during a call (after its cells ran),
     the exercise of that call keeps its timeout or error, and the calls it never got to run again
     in a fresh sandbox — run(calls) — without that exercise, up to `reruns` times. So one function

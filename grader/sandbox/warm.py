@@ -7,11 +7,13 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterable
 
 from ..errors import SandboxFailure
 from . import confine
 from .oneshot import kill_group, make_libdir, run
-from .protocol import PROTOCOL_CAP, STDERR_CAP, Feed, Limits, environment, fill_silent_calls, parse, requests
+from .protocol import (PROTOCOL_CAP, STDERR_CAP, Feed, Limits, RunResult, environment, fill_silent_calls,
+                       parse, requests)
 from .scratch import remove_tree
 
 
@@ -45,7 +47,7 @@ class Zygote:
         self._fds = []
 
     @property
-    def usable(self):
+    def usable(self) -> bool:
         return confine.available()[0] and self.start_failures < self.MAX_START_FAILURES
 
     def __enter__(self):
@@ -56,7 +58,7 @@ class Zygote:
 
     # --- lifecycle ---
 
-    def spawn(self):
+    def spawn(self) -> None:
         """Start the zygote without waiting for it: run() waits for its "ready" when it needs it.
         Lets it boot while the caller does other work. Nothing happens where it is not usable."""
         if self.usable and self.proc is None:
@@ -88,7 +90,7 @@ class Zygote:
             theirs.close()
         self.control, self.pid, self._buffer, self._fds = ours, self.proc.pid, b"", []
 
-    def close(self):
+    def close(self) -> None:
         """End the sandbox: kill bubblewrap's process group (the zygote is PID 1 of its namespace,
         so everything in it, and its tmpfs, goes with it) and remove its library folder. Never
         raises."""
@@ -148,7 +150,8 @@ class Zygote:
 
     # --- one submission ---
 
-    def run(self, cells, calls, trace=(), limits=None):
+    def run(self, cells: list, calls: list, trace: Iterable[str] = (),
+            limits: Limits | None = None) -> RunResult:
         """Like sandbox.run(cells, calls, limits, trace), in a child of the warm zygote.
         limits: this submission's, default the Zygote's. SandboxFailure when the sandbox failed
         on a fresh slot too."""

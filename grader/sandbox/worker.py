@@ -238,7 +238,7 @@ def _tracer(name, function, called):
     return traced
 
 
-def main():
+def main() -> None:
     """One-shot mode: the requests on stdin, the protocol on a duplicate of stdout."""
     libdir = sys.argv[1]
     stdlib = [p for p in sys.path if p]
@@ -377,7 +377,7 @@ def _readable(np, libdir, stdlib):
                      "/usr/lib64", "/usr/share/zoneinfo"]
 
 
-def serve(requests, protocol, libdir, stdlib):
+def serve(requests, protocol, libdir: str, stdlib: list[str]):
     """Fence this process (scratch, capabilities, rlimits, Landlock, fds), run the cells and the
     calls, report on protocol and end the process. Shared by the one-shot worker and the zygote's
     forked child (zygote.py); never returns.

@@ -140,7 +140,7 @@ def _wait(pid, control, deadline):
         os.close(pidfd)
 
 
-def main():
+def main() -> None:
     libdir, control_fd, home = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     stdlib = [p for p in sys.path if p]
     sys.path.insert(0, libdir)
