@@ -73,20 +73,11 @@ class _Anything:
             raise AttributeError(name)
         return self
 
-    def __call__(self, *args, **kwargs):
-        return self
-
-    def __getitem__(self, key):
-        return self
-
     def __iter__(self):
         return iter((self, self))  # fig, ax = plt.subplots()
 
     def __len__(self):
         return 2
-
-    def __enter__(self):
-        return self
 
     def __exit__(self, *exc):
         return False
@@ -97,14 +88,13 @@ class _Anything:
     def __int__(self):
         return 0
 
-    def __index__(self):
-        return 0
-
-    def _self(self, *args):
+    def _self(self, *args, **kwargs):
         return self
 
+    __call__ = __getitem__ = __enter__ = _self
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _self
     __neg__ = __pos__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _self
+    __index__ = __int__
 
 
 STUB_ROOTS = ("matplotlib", "backprop_selfcheck", "IPython", "mpl_toolkits", "seaborn", "tqdm")
@@ -379,12 +369,8 @@ def _readable(np, libdir, stdlib):
 
 def serve(requests, protocol, libdir: str, stdlib: list[str]):
     """Fence this process (scratch, capabilities, rlimits, Landlock, fds), run the cells and the
-    calls, report on protocol and end the process. Shared by the one-shot worker and the zygote's
-    forked child (zygote.py); never returns.
-
-    requests holds two JSON lines. The first: the cells, the public calls and the settings; the
-    second, which the grader writes only after reading "await": the hidden calls. So the hidden
-    inputs enter this process only once the cells and the public calls have run and been reported."""
+    calls, report on protocol and end the process; never returns. The hidden calls are read from
+    requests only after "await" is reported (the protocol above)."""
     import numpy as np
 
     def send(message):
