@@ -36,15 +36,19 @@ def _digests(root):
 
 
 def _follow(tree, steps):
+    """Each step's code where the guide says: the reference at the end of its module, the check
+    after the entry of dL_db12, the notebook's cells right after the test cell of dL_db12."""
     for path, code in steps:
         target = tree / path
         text = target.read_text(encoding="utf-8")
-        if target.name == f"{A}.py":  # the notebook: the new cells go before its last cell
-            at = text.rindex("\n# %%")
-            text = text[:at] + "\n\n" + code.rstrip("\n") + "\n\n" + text[at:]
+        if target.name == "checks.py":
+            at = text.index("\n", text.index('_single("dL_db12"')) + 1
+        elif target.name == f"{A}.py":
+            at = text.index("\n# %%", text.index('"grade_id": "test_dL_db12"')) + 1
+            code = "\n" + code.rstrip("\n") + "\n\n"
         else:
-            text = text.rstrip("\n") + "\n\n\n" + code
-        target.write_text(text, encoding="utf-8")
+            at, code = len(text), "\n\n" + code
+        target.write_text(text[:at] + code + text[at:], encoding="utf-8")
 
 
 def _run(tree, *args):
