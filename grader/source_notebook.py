@@ -44,7 +44,7 @@ def build(assignment: str) -> nbformat.NotebookNode:
         nb = jupytext.reads(path.read_text(encoding="utf-8"), fmt="py:percent")
     except OSError as e:
         raise NotebookSourceError(f"cannot read the text notebook of {assignment}: {e}") from e
-    references = {e.name: e.reference for e in catalogue.EXERCISES.values()}
+    references = {n: catalogue.EXERCISES[n].reference for n in catalogue.ASSIGNMENTS[assignment]}
     seen = {}
     for cell in nb.cells:
         cell.metadata = {k: v for k, v in cell.metadata.items() if k in KEPT_METADATA}
@@ -53,7 +53,7 @@ def build(assignment: str) -> nbformat.NotebookNode:
             cell.source = INCLUDE.sub(lambda m: _shared(m.group(1), path), cell.source)
         if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
             try:
-                cell.source = fill(cell.source, references.get(grade_id.removesuffix("_solution")))
+                cell.source = fill(cell.source, references.get((grade_id or "").removesuffix("_solution")))
             except ValueError as e:
                 raise NotebookSourceError(f"{path}: solution cell {grade_id!r}: {e}") from None
         cell.id = _unique(grade_id or f"{cell.cell_type[:2]}-{_digest(cell.source)}", seen)
