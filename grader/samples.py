@@ -52,9 +52,10 @@ def mistakes(assignment: str | None = None) -> dict[str, str]:
     """{function: code} of the plausible mistakes of an assignment, or of all of them in course
     order (the first one per function)."""
     out = {}
-    for attempt in (a for each in ([assignment] if assignment else exercises.ASSIGNMENTS) for a in attempts(each)):
-        if not attempt.learners:
-            out.setdefault(attempt.function, attempt.code)
+    for each in [assignment] if assignment else exercises.ASSIGNMENTS:
+        for attempt in attempts(each):
+            if not attempt.learners:
+                out.setdefault(attempt.function, attempt.code)
     return out
 
 
