@@ -76,7 +76,7 @@ def _course_root(preprocessor):
 def _plan(root, assignment):
     """grade.make_plan for (root, assignment), checked once: the source notebook itself, graded as
     a submission, must get every point, or the sandbox does not work here."""
-    source = Path(root) / "source" / assignment / f"{assignment}.ipynb"
+    source = grade.source_path(Path(root), assignment)
     try:
         stat = source.stat()
         version = (stat.st_mtime_ns, stat.st_size)
@@ -89,7 +89,7 @@ def _plan(root, assignment):
             return cached[1]
         plan = grade.make_plan(Path(root), assignment)  # CommandError when the source is unreadable
         probe = _grade(discover.Submission(PROBE_STUDENT, assignment, source), plan)
-        wrong = [r for r in probe.results if r.diagnosis != "ok"]
+        wrong = [r for r in probe.results if r.diagnosis != "ok" and r.exercise in plan.infos]
         if wrong or probe.notes:
             why = "; ".join([*probe.notes, *(f"{r.exercise} [{r.diagnosis}]: {r.message}" for r in wrong[:3])])
             raise SandboxUnusable(f"backprop-course cannot grade {assignment} here: its sandbox does not give "
@@ -100,9 +100,10 @@ def _plan(root, assignment):
         return plan
 
 
-def _catalogue_cells(nb, assignment):
-    """{grade_id: exercise} of the catalogue test cells of assignment present in nb."""
-    wanted = {f"test_{name}": name for name in catalogue.ASSIGNMENTS.get(assignment, ())}
+def _catalogue_cells(nb, assignment, root):
+    """{grade_id: exercise} of the test cells of assignment present in nb that the course's
+    catalogue diagnoses (the package's checks and the course's own)."""
+    wanted = {f"test_{name}": name for name in catalogue.for_course(root).names(assignment)}
     found = {}
     for cell in nb.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
@@ -118,10 +119,10 @@ class GradeInSandbox(NbGraderPreprocessor):
         info = resources.get("nbgrader", {})
         student, assignment, notebook = info.get("student"), info.get("assignment"), info.get("notebook")
         resources.pop(RESOURCES_KEY, None)
-        if assignment not in catalogue.ASSIGNMENTS or not _catalogue_cells(nb, assignment):
-            return nb, resources  # an assignment of the instructor's own: nbgrader alone grades it
         coursedir = _course_root(self)
         root = Path(coursedir.root)
+        if not _catalogue_cells(nb, assignment, root):
+            return nb, resources  # no exercise the grader diagnoses: nbgrader alone grades it
         path = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment)) / f"{notebook}.ipynb"
         try:
             plan = _plan(root, assignment)
@@ -165,7 +166,7 @@ class ApplySandboxVerdicts(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         assignment = info.get("assignment")
-        cells = _catalogue_cells(nb, assignment) if assignment in catalogue.ASSIGNMENTS else {}
+        cells = _catalogue_cells(nb, assignment, Path(_course_root(self).root))
         if not cells:
             return nb, resources
         verdicts = resources.get(RESOURCES_KEY)
@@ -174,7 +175,7 @@ class ApplySandboxVerdicts(NbGraderPreprocessor):
             raise SandboxUnusable(
                 "no backprop-course verdicts for this notebook: GradeInSandbox must run before nbgrader's "
                 "Execute (see c.Autograde.autograde_preprocessors in nbgrader_config.py)")
-        results = verdicts["results"]
+        results = verdicts["results"]  # the package's and the course's diagnosed exercises only
         for cell in nb.cells:
             grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
             name = cells.get(grade_id)

@@ -14,9 +14,11 @@ from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 GRADING_SEED = NOTEBOOK_SEED
 
 
-def check(name: str, function: Callable[..., object], seed: int = GRADING_SEED) -> Result:
-    """Result of one learner function on every case of exercise `name` (worked and random)."""
-    exercise = catalogue.EXERCISES[name]
+def check(name: str, function: Callable[..., object], seed: int = GRADING_SEED,
+          cat: catalogue.Catalogue = catalogue.PACKAGE) -> Result:
+    """Result of one learner function on every case of exercise `name` (worked and random) of
+    the catalogue cat (default: the package's)."""
+    exercise = cat.exercises[name]
     cases = exercise.cases(seed)
     return judge(exercise.info, cases, [call(function, case.inputs) for case in cases])
 
@@ -34,15 +36,15 @@ def check_all(functions: Mapping[str, Any], names: list[str] | None = None,
             else unavailable(catalogue.EXERCISES[n].info, "missing") for n in names]
 
 
-def public_cases(assignment: str) -> dict[str, dict[str, Any]]:
+def public_cases(assignment: str, cat: catalogue.Catalogue = catalogue.PACKAGE) -> dict[str, dict[str, Any]]:
     """The public self-check data of an assignment, as JSON-ready plain data.
 
     Only the documents' worked cases and the public seed's random states, with their expected
     outputs and the outputs of the known mistakes: data, never reference code.
     """
     bundle = {}
-    for name in catalogue.ASSIGNMENTS[assignment]:
-        exercise = catalogue.EXERCISES[name]
+    for name in cat.names(assignment):
+        exercise = cat.exercises[name]
         bundle[name] = {
             "info": asdict(exercise.info),
             # vars, not asdict: asdict would turn the Callable markers among the inputs into dicts

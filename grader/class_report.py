@@ -22,13 +22,17 @@ PHRASES = {
     "activation_derivative_on_preactivation": "applied σ′ to z instead of a",
     "wrong_input": "fed a wrong input", "used_updated_weights": "used already-updated weights",
     "wrong_value": "had another wrong value", "tampered": "changed a locked cell",
+    "failed": "failed the test", "partial": "got part of the points", "unanswered": "left it as handed out",
 }
+UNSCORED = "manual"  # a written answer or a task: the formgrader's, not a pass or a failure
 
 
 def exercise_stats(rows: list[dict[str, Any]]) -> list[tuple[str, str, int, float, list[tuple[str, float]]]]:
     """[(assignment, exercise, attempts, pass rate, [(diagnosis, share), …])], hardest first."""
     by_exercise = defaultdict(list)
     for row in rows:
+        if row["diagnosis"] == UNSCORED:
+            continue
         by_exercise[(row["assignment"], row["exercise"])].append(row["diagnosis"])
     stats = []
     for (assignment, exercise), codes in by_exercise.items():

@@ -6,6 +6,7 @@ from .errors import CommandError
 
 EXAMPLES = """examples:
   backprop-course release --course ~/course
+  backprop-course release --course ~/course --reset 02_regression
   backprop-course collect --course ~/course --from canvas-export.zip
   backprop-course grade --course ~/course --assignment 02_regression --jobs 2
   backprop-course demo
@@ -22,6 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     release.add_argument("--course", required=True, help="the nbgrader course directory (created if absent)")
     release.add_argument("--assignment", action="append", help="release only this assignment (repeatable)")
+    release.add_argument("--reset", metavar="ASSIGNMENT", action="append",
+                         help="take the package's source notebook of ASSIGNMENT again, even if you edited yours "
+                              "(yours is backed up under .backprop-course/backups/; repeatable)")
 
     grade = commands.add_parser("grade", help="grade DIR/submitted/<student>/<assignment>/*.ipynb",
                                 epilog="example:\n  backprop-course grade --course ~/course --jobs 2",
@@ -52,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "release":
             from .release import release
-            release(args.course, args.assignment)
+            release(args.course, args.assignment, reset=args.reset)
         elif args.command == "grade":
             from .grade import grade
             grade(args.course, args.assignment, jobs=args.jobs, force=args.force, dask=args.dask)

@@ -15,3 +15,12 @@ class SandboxFailure(Exception):
 class NotebookSourceError(CommandError):
     """A text notebook of exercises/ that cannot be built into a source notebook; the message names
     the file and the cell."""
+
+
+class CourseChecksError(CommandError):
+    """A course's own checks file (DIR/checks/<a>.py) cannot be used; the message names it."""
+
+
+class ReleaseConflict(CommandError):
+    """What release would install disagrees with itself or with the course (points of a cell in the
+    source, the student version and the gradebook; a check without its cells); nothing is written."""

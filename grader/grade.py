@@ -29,10 +29,11 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import catalogue, discover, report_files, results, sandbox, seeds
+from .cell_grades import graded_cells, judge_cell
 from .errors import CommandError, SandboxFailure
 from .judge import wire
 from .judge.diagnose import Result, judge, unavailable
@@ -71,7 +72,7 @@ class Summary:
             lines.append(f"{len(self.problems)} problem(s), see grading_problems.csv:")
             lines.extend(f"  {p.student} {p.assignment}: {p.problem}" for p in self.problems)
         lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, grading_problems.csv, feedback/, "
-                     "report.html and gradebook.db")
+                     "report.html and the gradebook")
         return "\n".join(lines)
 
 
@@ -80,34 +81,59 @@ class Plan:
     """What every submission of one assignment shares: source cells, cases and calls."""
     assignment: str
     source: object  # restore.Source (restore is imported lazily: nbformat is slow to import)
-    names: tuple
+    names: tuple  # the diagnosed exercises whose test cells the source has, catalogue order
+    infos: dict  # name -> ExerciseInfo, with the points of its test cell in the source
     cases: dict  # name -> [CaseRecord]
     calls: list  # worker calls, wire-encoded inputs; "public" for the documents' worked cases
     seed: int
+    cells: tuple = ()  # cell_grades.GradedCell: the other graded cells, scored as nbgrader does
+    free: bool = False  # no diagnosed exercise: run every cell of the submission, as nbgrader does
+
+    def order(self) -> dict[str, int]:
+        """{grade_id: its place in the source notebook}."""
+        return {c.grade_id: i for i, c in enumerate(self.source.cells) if c.grade_id}
 
 
-def make_plan(root: Path, a: str, seed: int | None = None) -> Plan:
+def make_plan(root: Path, a: str, seed: int | None = None, cat: catalogue.Catalogue | None = None) -> Plan:
     """The Plan of assignment a in the course at root; seed: the hidden cases' (default: the
-    course's, from its secret)."""
+    course's, from its secret); cat: the exercises it diagnoses (default: the course's)."""
     restore = _import_restore()
-    path = _source_path(root, a)
+    path = source_path(root, a)
     try:
         source = restore.load_source(path)
     except (restore.Unreadable, OSError) as exc:
         raise CommandError(f"cannot read the source notebook {path} ({exc}): run release again") from None
     seed = seeds.grading_seed(root) if seed is None else seed
-    names = tuple(catalogue.ASSIGNMENTS[a])
-    cases = {n: catalogue.EXERCISES[n].cases(seed) for n in names}
+    cat = cat or catalogue.for_course(root)
+    tests = {c.grade_id: c for c in source.cells if c.role == "test"}
+    names = tuple(n for n in cat.names(a) if f"test_{n}" in tests)
+    infos = {n: replace(cat.exercises[n].info, points=tests[f"test_{n}"].points) for n in names}
+    cases = {n: cat.exercises[n].cases(seed) for n in names}
     calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs), "public": c.worked}
              for n in names for i, c in enumerate(cases[n])]
-    return Plan(a, source, names, cases, calls, seed)
+    cells = tuple(graded_cells(source, {f"test_{n}" for n in names}))
+    return Plan(a, source, names, infos, cases, calls, seed, cells, free=not names)
 
 
 GRADEBOOK_BATCH = 500  # submissions per gradebook transaction: nbgrader's ORM keeps each one's objects
 
 
-def _all_with(info_list, diagnosis, message):
-    return tuple(Result(i.name, 0.0, i.points, diagnosis, message) for i in info_list)
+def _all_with(plan, diagnosis, message):
+    """Every exercise and graded cell of the plan at 0 points, with one diagnosis and message."""
+    results = [Result(i.name, 0.0, i.points, diagnosis, message) for i in plan.infos.values()]
+    results += [Result(c.grade_id, 0.0, c.points, diagnosis, message) for c in plan.cells]
+    return _in_notebook_order(plan, results)
+
+
+def _cell_id(plan, result):
+    return f"test_{result.exercise}" if result.exercise in plan.infos else result.exercise
+
+
+def _in_notebook_order(plan, results):
+    """(results, the grade_id each one scores), both in the source notebook's order."""
+    order = plan.order()
+    pairs = sorted(((r, _cell_id(plan, r)) for r in results), key=lambda pair: order.get(pair[1], len(order)))
+    return tuple(r for r, _ in pairs), tuple(cell for _, cell in pairs)
 
 
 def grade_submission(sub: discover.Submission, plan: Plan, limits: sandbox.Limits = sandbox.Limits(),
@@ -126,57 +152,77 @@ def grade_submission(sub: discover.Submission, plan: Plan, limits: sandbox.Limit
     except Exception as exc:
         what = f"{type(exc).__name__}: {str(exc)[:200]}".encode("utf-8", "replace").decode("utf-8")
         message = f"The grader could not judge this notebook ({what}); your instructor sees it in grading_problems.csv."
-        infos = [catalogue.EXERCISES[n].info for n in plan.names]
-        return SubmissionGrade(sub.student, sub.assignment, _all_with(infos, "error", message),
-                               notes=(f"grading failed: {what}",))
+        results, cells = _all_with(plan, "error", message)
+        return SubmissionGrade(sub.student, sub.assignment, results, notes=(f"grading failed: {what}",), cells=cells)
 
 
 def _grade_submission(sub, plan, limits, runner):
     restore = _import_restore()
     start = time.monotonic()
-    infos = [catalogue.EXERCISES[n].info for n in plan.names]
     notes = (sub.problem,) if sub.problem else ()
+
+    def failed(diagnosis, message, more=()):
+        results, cells = _all_with(plan, diagnosis, message)
+        return SubmissionGrade(sub.student, sub.assignment, results, notes=notes + more,
+                               seconds=time.monotonic() - start, cells=cells)
+
     if sub.path is None:
-        return SubmissionGrade(sub.student, sub.assignment,
-                               _all_with(infos, "missing", f"Nothing could be graded: {sub.problem}."),
-                               notes=notes, seconds=time.monotonic() - start)
+        return failed("missing", f"Nothing could be graded: {sub.problem}.")
     try:
-        restored = restore.restore(sub.path, plan.source)
+        restored = restore.restore(sub.path, plan.source, frozenset(c.grade_id for c in plan.cells if c.kind == "test"),
+                                   free=plan.free)
     except restore.Unreadable as exc:
         message = str(exc)[0].upper() + str(exc)[1:] + "."
-        return SubmissionGrade(sub.student, sub.assignment, _all_with(infos, "error", message),
-                               notes=notes + (message,), seconds=time.monotonic() - start)
+        return failed("error", message, (message,))
     except OSError as exc:
-        return SubmissionGrade(sub.student, sub.assignment,
-                               _all_with(infos, "error", f"The notebook could not be read ({exc.strerror})."),
-                               notes=notes, seconds=time.monotonic() - start)
+        return failed("error", f"The notebook could not be read ({exc.strerror}).")
+
     def execute(calls):
         if runner is not None:
             return runner.run(restored.cells, calls, trace=plan.names, limits=limits)
         return sandbox.run(restored.cells, calls, limits, trace=plan.names)
 
     run = sandbox.without_culprit(execute(plan.calls), plan.calls, execute)
-    results = _judge_all(plan, infos, restored, run, limits)
-    results = _culprits(plan, results, run)
-    for i, (error, message) in sorted(run.cell_errors.items()):
-        cell_id = restored.cells[i]["id"] if i < len(restored.cells) else "?"
-        if not str(cell_id).endswith("_solution"):
-            notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
+    results = _judge_all(plan, restored, run, limits)
+    results = _culprits(plan, results, run) + _judge_cells(plan, restored, run, limits)
+    notes += _cell_notes(restored, run)
     if run.out_of_time:
         notes += (f"Your notebook was stopped: it used more than {limits.cpu:g} s of processor time (or ran "
                   f"{limits.wall:g} s); unfinished checks count as timeouts.",)
     code = tuple((cell["id"].removesuffix("_solution"), cell["code"]) for cell in restored.cells
                  if cell["id"].endswith("_solution"))
-    return SubmissionGrade(sub.student, sub.assignment, tuple(results), tuple(restored.tampering), notes,
-                           seconds=time.monotonic() - start, landlock=run.landlock, code=code)
+    ordered, cells = _in_notebook_order(plan, results)
+    return SubmissionGrade(sub.student, sub.assignment, ordered, tuple(restored.tampering), notes,
+                           seconds=time.monotonic() - start, landlock=run.landlock, code=code, cells=cells)
 
 
-def _judge_all(plan, infos, restored, run, limits):
+def _cell_notes(restored, run):
+    """A sentence for each locked or free cell that raised (a solution cell's error is in the
+    message of its exercise)."""
+    notes = ()
+    for i, (error, message) in sorted(run.cell_errors.items()):
+        cell_id = restored.cells[i]["id"] if i < len(restored.cells) else "?"
+        if cell_id == "free":
+            notes += (f"One of your own cells raised {error}: {message} (it costs nothing by itself).",)
+        elif not str(cell_id).endswith("_solution") and cell_id not in restored.unanswered:
+            notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
+    return notes
+
+
+def _judge_cells(plan, restored, run, limits):
+    """Results of the graded cells the catalogue does not diagnose (grader.cell_grades)."""
+    reports = {restored.cells[i]["id"]: report for i, report in run.graded.items() if i < len(restored.cells)}
+    stopped = (f"the notebook used more than {limits.cpu:g} s of processor time before it"
+               if run.out_of_time else "")
+    return [judge_cell(c, reports.get(c.grade_id), c.grade_id in restored.unanswered, stopped) for c in plan.cells]
+
+
+def _judge_all(plan, restored, run, limits):
     cell_errors = {restored.cells[i]["id"]: err for i, err in sorted(run.cell_errors.items())
                    if i < len(restored.cells)}
     started_calls = any(not o.timed_out for o in run.outcomes.values())
     results = []
-    for info in infos:
+    for info in plan.infos.values():
         name, solution_id = info.name, f"{info.name}_solution"
         if name in run.missing:
             if solution_id in cell_errors:
@@ -213,7 +259,7 @@ def _culprits(plan, results, run):
     order = {n: i for i, n in enumerate(plan.names)}
 
     def callees(name):
-        uses = set(catalogue.EXERCISES[name].info.uses) | run.called.get(name, set())
+        uses = set(plan.infos[name].uses) | run.called.get(name, set())
         return {n for n in uses if n in failing and n in order and n != name}
 
     out = []
@@ -229,10 +275,12 @@ def _culprits(plan, results, run):
     return out
 
 
-def _source_path(root, a):
-    path = root / "source" / a / f"{a}.ipynb"
-    if not path.is_file():
-        raise CommandError(f"no source notebook {path}: run `backprop-course release --course {root}` first")
+def source_path(root: Path, a: str) -> Path:
+    """The source notebook of assignment a (CommandError when there is none)."""
+    path = discover.source_notebook(root, a)
+    if path is None:
+        raise CommandError(f"no source notebook in {root / 'source' / a}: run `backprop-course release --course "
+                           f"{root}` (or nbgrader's generate_assignment for an assignment of your own) first")
     return path
 
 
@@ -266,7 +314,7 @@ def _warm_report_imports():
         pass
 
 
-def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle):
+def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle, checks=()):
     """Grade the submissions in todo (here in jobs threads, each with a warm sandbox from idle,
     or on Dask) and store each result the moment it is known. Returns (the Landlock ABI of each
     graded submission, a Problem for each the sandbox failed on). OSError: a result could not be
@@ -287,7 +335,7 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
 
     if dask:
         from .grade_dask import grade_on_dask
-        return grade_on_dask(dask, todo, plans, limits, fingerprint, store, fail), failures
+        return grade_on_dask(dask, todo, plans, limits, fingerprint, checks, store, fail), failures
 
     def grade_and_store(item):
         key, digest, sub = item
@@ -313,7 +361,7 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
 def _todo(root, subs, everything, force, fingerprint):
     """(cache of stored results, [(key, digest, sub)] to grade, count reused)."""
     cache = results.load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
-    sources = {a: _source_path(root, a) for a in {s.assignment for s in subs}}
+    sources = {a: source_path(root, a) for a in {s.assignment for s in subs}}
     todo, reused = [], 0
     for sub in subs:
         key = f"{sub.student}/{sub.assignment}"
@@ -340,17 +388,18 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     if jobs < 1:
         raise CommandError("--jobs must be at least 1")
     root = discover.course_dir(course)
-    chosen = discover.chosen_assignments(assignments)
+    known = discover.assignments(root)
+    chosen = discover.chosen_assignments(assignments, known)
     if not (root / "submitted").is_dir():
         raise CommandError(f"{root} has no submitted/ folder: put the notebooks in "
                            f"{root}/submitted/<student>/<assignment>/<assignment>.ipynb (nbgrader's layout)")
-    everything, problems = discover.find(root, list(catalogue.ASSIGNMENTS))
+    everything, problems = discover.find(root, known, list(known))
     subs = [s for s in everything if s.assignment in chosen]
-    needed = sorted({s.assignment for s in subs}, key=list(catalogue.ASSIGNMENTS).index)
-    if not (root / "gradebook.db").is_file():
-        raise CommandError(f"{root} has no gradebook.db: run `backprop-course release --course {root}` first")
+    needed = [a for a in known if a in {s.assignment for s in subs}]
+    report_files.check_database(root)
+    cat = catalogue.for_course(root)
     seed = seeds.grading_seed(root)
-    fingerprint = results.fingerprint(limits, seed)
+    fingerprint = results.fingerprint(limits, seed, cat.files)
     cache, todo, reused = _todo(root, subs, everything, force, fingerprint)
 
     # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
@@ -361,11 +410,12 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
         for z in zygotes:
             z.spawn()
             idle.put(z)
-        plans = {a: make_plan(root, a, seed) for a in needed}
-        report_files.check_gradebook(root, needed, catalogue.ASSIGNMENTS)
+        plans = {a: make_plan(root, a, seed, cat) for a in needed}
+        report_files.check_gradebook(root, _graded_cells(root, needed))
         threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)
-        fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle)
+        fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle,
+                                      checks=cat.files)
     except OSError as exc:
         raise _course_full(root, exc, cache) from None
     finally:
@@ -373,7 +423,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
             z.close()
     try:
         grades = results.StoredGrades(root, cache)
-        problems = _write_reports(root, grades, problems + failures, needed)
+        problems = _write_reports(root, grades, problems + failures, needed, cat)
     except OSError as exc:
         raise _course_full(root, exc, cache) from None
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
@@ -387,7 +437,14 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     return summary
 
 
-def _write_reports(root, grades, problems, needed):
+def _graded_cells(root, assignments):
+    """{assignment: the grade_ids of its source notebook's graded cells}: what the gradebook needs."""
+    restore = _import_restore()
+    return {a: [c.grade_id for c in restore.load_source(source_path(root, a)).cells if c.graded]
+            for a in assignments}
+
+
+def _write_reports(root, grades, problems, needed, cat):
     """The gradebook, the CSV files, the feedback pages and the class report, from the stored
     results; returns every problem of the run, sorted."""
     for g in grades:
@@ -398,10 +455,10 @@ def _write_reports(root, grades, problems, needed):
     if grades:
         others = sorted({g.assignment for g in grades} - set(needed))  # graded before, not chosen now
         if others:
-            report_files.check_gradebook(root, others, catalogue.ASSIGNMENTS)
+            report_files.check_gradebook(root, _graded_cells(root, others))
         for first in range(0, len(grades), GRADEBOOK_BATCH):
             report_files.write_gradebook(root, grades[first:first + GRADEBOOK_BATCH])
     report_files.write_csvs(root, grades, problems)
-    report_files.write_feedback(root, grades)
+    report_files.write_feedback(root, grades, cat)
     report_files.write_class_report(root, grades)
     return problems

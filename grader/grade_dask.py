@@ -13,6 +13,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from . import discover, sandbox
+from .catalogue import COURSE_CHECKS, for_course
 from .errors import CommandError, SandboxFailure
 from .grade import Plan, grade_submission, make_plan
 from .results import SubmissionGrade, fingerprint as grader_fingerprint, from_json, to_json
@@ -22,21 +23,27 @@ _REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, finge
 _REMOTE_LOCK = threading.Lock()
 
 
-def _remote_plan(assignment, source_text, fingerprint, limits, seed):
+def _remote_plan(assignment, source_name, source_text, checks, fingerprint, limits, seed):
     """The Plan of an assignment on a Dask worker, computed there once (the cases are
-    deterministic, from the course's seed); refuses to grade with a grader that is not the client's."""
+    deterministic, from the course's seed), with the course's own checks ({file name: text}, the
+    instructor's code, which the client sends); refuses to grade with a grader that is not the
+    client's."""
     import tempfile
-    key = (assignment, hashlib.sha256(source_text.encode()).hexdigest(), fingerprint)
+    key = (assignment, hashlib.sha256(repr((source_text, sorted(checks.items()))).encode()).hexdigest(), fingerprint)
     with _REMOTE_LOCK:
         if key not in _REMOTE_PLANS:
-            if grader_fingerprint(limits, seed) != fingerprint:
-                raise RuntimeError("this Dask worker runs another version of backprop-course than the "
-                                   "client: install the same version on every worker")
             folder = Path(tempfile.mkdtemp(prefix="backprop-source-"))
-            path = folder / "source" / assignment / f"{assignment}.ipynb"
+            path = folder / "source" / assignment / source_name
             path.parent.mkdir(parents=True)
             path.write_text(source_text, encoding="utf-8")
-            _REMOTE_PLANS[key] = make_plan(folder, assignment, seed)
+            for name, text in checks.items():
+                (folder / COURSE_CHECKS).mkdir(exist_ok=True)
+                (folder / COURSE_CHECKS / Path(name).name).write_text(text, encoding="utf-8")
+            cat = for_course(folder)
+            if grader_fingerprint(limits, seed, cat.files) != fingerprint:
+                raise RuntimeError("this Dask worker runs another version of backprop-course than the "
+                                   "client: install the same version on every worker")
+            _REMOTE_PLANS[key] = make_plan(folder, assignment, seed, cat)
         return _REMOTE_PLANS[key]
 
 
@@ -48,7 +55,8 @@ def grade_remote(task: str) -> str:
     import tempfile
     t = json.loads(task)
     limits = sandbox.Limits(**t["limits"])
-    plan = _remote_plan(t["assignment"], t["source"], t["fingerprint"], limits, t["seed"])
+    plan = _remote_plan(t["assignment"], t["source_name"], t["source"], t["checks"], t["fingerprint"], limits,
+                        t["seed"])
     if not hasattr(_REMOTE, "zygote"):
         import atexit
         _REMOTE.zygote = sandbox.Zygote(limits)
@@ -66,24 +74,27 @@ def grade_remote(task: str) -> str:
     return json.dumps(to_json(g))
 
 
-def _task(sub, plan, limits, fingerprint):
-    """The JSON text a Dask worker needs to grade sub: the notebook's and the source's text."""
+def _task(sub, plan, limits, fingerprint, checks):
+    """The JSON text a Dask worker needs to grade sub: the notebook's and the source's text, and
+    the course's own checks ({file name: text})."""
     notebook = None
     if sub.path is not None:
         notebook = sub.path.read_bytes().decode("utf-8", "surrogateescape")
     return json.dumps({"student": sub.student, "assignment": sub.assignment, "problem": sub.problem,
                        "name": sub.path.name if sub.path else None, "notebook": notebook,
-                       "source": plan.source.path.read_text(encoding="utf-8"), "fingerprint": fingerprint,
+                       "source": plan.source.path.read_text(encoding="utf-8"), "source_name": plan.source.path.name,
+                       "checks": checks, "fingerprint": fingerprint,
                        "limits": asdict(limits), "seed": plan.seed})
 
 
 def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]], plans: dict[str, Plan],
-                  limits: sandbox.Limits, fingerprint: str,
+                  limits: sandbox.Limits, fingerprint: str, course_checks: tuple[Path, ...],
                   store: Callable[[str, str, SubmissionGrade], int | None],
                   fail: Callable[[str, discover.Submission, str], None]) -> list[int | None]:
     """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
     stays flat however big the class), and store each result as it arrives (fail(key, sub,
     reason) where the worker's sandbox failed)."""
+    checks = {path.name: path.read_text(encoding="utf-8") for path in course_checks}
     try:
         from distributed import Client, as_completed
     except ImportError:
@@ -103,7 +114,7 @@ def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]]
         def submit_next():
             for key, digest, sub in pending:
                 try:
-                    task = _task(sub, plans[sub.assignment], limits, fingerprint)
+                    task = _task(sub, plans[sub.assignment], limits, fingerprint, checks)
                 except OSError:  # unreadable here: graded here, as a local run would
                     fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits)))
                     continue

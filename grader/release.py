@@ -1,15 +1,22 @@
 """`backprop-course release --course DIR`: build or update an nbgrader course directory.
 
-1. stage   a copy of the course in a temporary directory: nbgrader_config.py, the gradebook,
-           source/<a>/<a>.ipynb built from exercises/<a>/ (grader.source_notebook) and
-           source/<a>/backprop_selfcheck/;
-2. nbgrader generate_assignment builds release/<a>/ and records the grade cells in the gradebook;
-3. gate    every source notebook passes its own tests in a real kernel, every student version
-           fails only on its NotImplementedError stubs;
-4. install the staged files into DIR, replacing only what release owns: source/<a>/,
-           release/<a>/, gradebook.db, nbgrader_config.py. submitted/, autograded/, feedback/
-           and any other file of the instructor stay as they are;
-5. secret  the course's secret, made once (grader.seeds): the seed of its hidden cases.
+1. choose  each assignment's source notebook: the package's, built from exercises/<a>/
+           (grader.source_notebook), unless the instructor edited DIR/source/<a>/<a>.ipynb since
+           release last wrote it (grader.course_state): then theirs is kept, and `--reset A` takes
+           the package's again, backing theirs up;
+2. stage   a copy of the course in a temporary directory: the notebooks, the files the instructor
+           keeps next to them, source/<a>/backprop_selfcheck/ (public cases of the package's checks
+           and of the course's own, DIR/checks/<a>.py), and nbgrader_config.py merged with what the
+           package needs (grader.course_config);
+3. nbgrader generate_assignment builds release/<a>/ there, into a gradebook of the staging's own;
+4. gate    every source notebook passes its own tests in a real kernel, every student version
+           fails only on its NotImplementedError stubs, and every graded cell has the same points
+           in the source, the student version and the gradebook;
+5. install source/<a>/ and nbgrader_config.py into DIR; nbgrader generate_assignment again, in DIR,
+           with the course's configuration: release/<a>/ and the course's own gradebook (whatever
+           database it configures), whose points are checked once more. submitted/, autograded/,
+           feedback/, other assignments and any other file of the instructor stay as they are;
+6. secret  the course's secret, made once (grader.seeds): the seed of its hidden cases.
 
 Nothing is written to DIR before the gate has passed.
 """
@@ -17,19 +24,30 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 from exercises import ASSIGNMENTS
 
-from . import catalogue, seeds, source_notebook
-from .errors import CommandError
+from . import catalogue, course_config, course_state, seeds, source_notebook
+from .errors import CommandError, ReleaseConflict
 from .release_gate import Run, gate
-from .release_nbgrader import CONFIG_FILE, LOCAL_CONFIG_FILE, generate, is_ours, write_config
+from .release_nbgrader import cell_points, check_points, check_submissions, generate, gradebook_points
 from .selfcheck_package import write_selfcheck
 
-GRADEBOOK = "gradebook.db"
+
+@dataclass(frozen=True)
+class Source:
+    """The source notebook release installs for one assignment."""
+    assignment: str
+    data: bytes
+    origin: str  # "package", or "kept" (the instructor's edit), or "reset" (theirs backed up)
+
+    @property
+    def relative(self) -> str:
+        return f"source/{self.assignment}/{self.assignment}.ipynb"
 
 
 def choose(assignments: list[str] | None) -> list[str]:
@@ -54,20 +72,64 @@ def packaged_notebook(assignment: str) -> bytes:
     return nbformat.writes(source_notebook.build(assignment)).encode("utf-8") + b"\n"
 
 
-def stage(root: Path, staging: Path, assignments: list[str]) -> None:
-    """Lay out the course to release in staging, starting from what root already holds."""
-    for name in (GRADEBOOK, LOCAL_CONFIG_FILE):
+def sources(root: Path, assignments: list[str], reset: list[str]) -> list[Source]:
+    """The source notebook to install for each assignment: the instructor's where they edited it
+    (unless reset), else the package's."""
+    out = []
+    for a in assignments:
+        packaged = packaged_notebook(a)
+        source = Source(a, packaged, "package")
+        path = root / source.relative
+        if path.is_file() and path.read_bytes() != packaged and course_state.edited(root, source.relative):
+            source = Source(a, packaged, "reset") if a in reset else Source(a, path.read_bytes(), "kept")
+        out.append(source)
+    return out
+
+
+def stage(root: Path, staging: Path, chosen: list[Source], cat: catalogue.Catalogue) -> list[str]:
+    """Lay out the course to release in staging, starting from what root already holds; return
+    the settings added to nbgrader_config.py and warnings about it."""
+    text, added, warnings = course_config.merged(root)
+    for name in (course_config.CONFIG_FILE, course_config.LOCAL_CONFIG_FILE):
         if (root / name).is_file():
             shutil.copy2(root / name, staging / name)
-    write_config(staging)
-    for a in assignments:
-        target = staging / "source" / a
-        if (root / "source" / a).is_dir():  # keep files the instructor added next to the notebook
-            shutil.copytree(root / "source" / a, target,
+    (staging / course_config.CONFIG_FILE).write_text(text, encoding="utf-8")
+    for source in chosen:
+        target = staging / "source" / source.assignment
+        if (root / "source" / source.assignment).is_dir():  # keep files the instructor added next to the notebook
+            shutil.copytree(root / "source" / source.assignment, target,
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         target.mkdir(parents=True, exist_ok=True)
-        (target / f"{a}.ipynb").write_bytes(packaged_notebook(a))
-        write_selfcheck(target, a)
+        (staging / source.relative).write_bytes(source.data)
+        write_selfcheck(target, source.assignment, cat)
+    return added, warnings
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def check_cells(root: Path, staging: Path, source: Source, cat: catalogue.Catalogue) -> None:
+    """Before the gate: ReleaseConflict unless the course's own checks have their test cells in the
+    notebook and the course's gradebook can take the notebook's cells."""
+    a = source.assignment
+    nb = _read(staging / source.relative)
+    points = cell_points(nb)
+    for name in cat.names(a):
+        if name not in catalogue.EXERCISES and f"test_{name}" not in points:
+            raise ReleaseConflict(f"checks/{a}.py defines {name}, but {source.relative} has no test cell "
+                                  f"test_{name}: add a solution cell (grade_id {name}_solution) and a graded "
+                                  f"test cell (grade_id test_{name}) to it, or take {name} out of the checks")
+    check_submissions(root, a, nb)
+
+
+def check_staged_points(staging: Path, source: Source, db_url: str) -> None:
+    """After generate_assignment: ReleaseConflict unless every graded cell has the same points in
+    the source, the student version and the staged gradebook."""
+    a = source.assignment
+    check_points(a, {"the source notebook": cell_points(_read(staging / source.relative)),
+                     "the student version": cell_points(_read(staging / "release" / a / f"{a}.ipynb")),
+                     "the gradebook": gradebook_points(staging, a, db_url)})
 
 
 def gate_runs(staging: Path, assignments: list[str]) -> Iterator[Run]:
@@ -95,44 +157,80 @@ def _replace(staged, target):
         incoming.replace(target)
 
 
-def install(staging: Path, root: Path, assignments: list[str]) -> None:
+def install(staging: Path, root: Path, chosen: list[Source], config_changed: bool) -> None:
+    """Put the staged sources and configuration into root, then let nbgrader generate the
+    student versions and the gradebook entries there, with the course's own configuration."""
     root.mkdir(parents=True, exist_ok=True)
-    config = root / CONFIG_FILE
-    if config.is_file() and not is_ours(config):  # an instructor's own config: keep a copy
-        backup = root / f"{CONFIG_FILE}.orig"
-        if not backup.exists():
-            shutil.copy2(config, backup)
-            print(f"kept your previous {CONFIG_FILE} as {backup.name}; put your own settings in {LOCAL_CONFIG_FILE}")
-    for a in assignments:
-        _replace(staging / "source" / a, root / "source" / a)
-        _replace(staging / "release" / a, root / "release" / a)
-    _replace(staging / GRADEBOOK, root / GRADEBOOK)
-    _replace(staging / CONFIG_FILE, config)
+    for source in chosen:
+        if source.origin == "reset":
+            print(f"{source.relative}: your version is kept as {course_state.back_up(root, source.relative)}")
+        _replace(staging / "source" / source.assignment, root / "source" / source.assignment)
+    if config_changed:
+        _replace(staging / course_config.CONFIG_FILE, root / course_config.CONFIG_FILE)
+    course_state.record(root, {s.relative: s.data for s in chosen if s.origin != "kept"})  # theirs stays theirs
+    for source in chosen:
+        a = source.assignment
+        generate(root, a)
+        check_points(a, {"the source notebook": cell_points(_read(root / source.relative)),
+                         "the course's gradebook": gradebook_points(root, a)})
 
 
-def release(course: str | Path, assignments: list[str] | None = None) -> list[str]:
-    """Build or update the nbgrader course directory `course`; return the released assignments."""
+def _summary(root: Path, source: Source, cat: catalogue.Catalogue) -> str:
+    points = cell_points(_read(root / source.relative))
+    checked = [n for n in cat.names(source.assignment) if f"test_{n}" in points]
+    others = len(points) - len(checked)
+    kept = {"kept": " (your edited source notebook, kept)", "reset": " (the package's version again)"}
+    return (f"released {source.assignment}{kept.get(source.origin, '')}: {len(checked)} diagnosed exercises"
+            + (f" and {others} other graded cell(s)" if others else "")
+            + f", {sum(points.values()):g} points -> {root / 'release' / source.assignment}")
+
+
+def release(course: str | Path, assignments: list[str] | None = None, reset: list[str] | None = None) -> list[str]:
+    """Build or update the nbgrader course directory `course`; return the released assignments.
+    reset: assignments whose source notebook goes back to the package's version, even if edited."""
     started = time.monotonic()
     root = course_root(course)
-    chosen = choose(assignments)
+    reset = choose(reset) if reset else []
+    named = list(assignments or []) + reset  # --reset A releases A; with --assignment, those too
+    chosen = sources(root, choose(named or None), reset)
+    cat = catalogue.for_course(root)
+    strangers = [a for a in cat.assignments if a not in ASSIGNMENTS]
+    if strangers:
+        raise CommandError(f"{root / catalogue.COURSE_CHECKS / (strangers[0] + '.py')}: {strangers[0]} is not an "
+                           f"assignment of the package ({', '.join(ASSIGNMENTS)}); a checks file adds exercises "
+                           "to one of them")
     with tempfile.TemporaryDirectory(prefix="backprop-release-") as tmp:
         staging = Path(tmp)
-        stage(root, staging, chosen)
-        for a in chosen:
-            generate(staging, a)
-        problems = gate(gate_runs(staging, chosen))
+        added, warnings = stage(root, staging, chosen, cat)
+        for source in chosen:  # what cannot be installed is refused before the gate runs
+            check_cells(root, staging, source, cat)
+        staged_db = "sqlite:///" + str(staging / "gradebook.db")
+        for source in chosen:
+            generate(staging, source.assignment, db_url=staged_db)
+        problems = gate(gate_runs(staging, [s.assignment for s in chosen]), course=root)
         if problems:
             more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
             raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
-        install(staging, root, chosen)
+        for source in chosen:
+            check_staged_points(staging, source, staged_db)
+        new_config = not (root / course_config.CONFIG_FILE).exists()
+        install(staging, root, chosen, config_changed=bool(added) or new_config)
     _, made = seeds.ensure(root)
-    for a in chosen:
-        names = catalogue.ASSIGNMENTS[a]
-        points = sum(catalogue.EXERCISES[n].info.points for n in names)
-        print(f"released {a}: {len(names)} exercises, {points:g} points -> {root / 'release' / a / (a + '.ipynb')}")
+    for source in chosen:
+        print(_summary(root, source, cat))
+    kept = [s.assignment for s in chosen if s.origin == "kept"]
+    if kept:
+        print(f"kept your edits of {', '.join(kept)}: `release --reset ASSIGNMENT` takes the package's version "
+              "(yours is backed up)")
+    if new_config:
+        print(f"wrote {root / course_config.CONFIG_FILE}: yours to edit, release only adds what it lacks")
+    elif added:
+        print(f"{course_config.CONFIG_FILE}: added {', '.join(added)}; everything else in it is as it was")
+    for warning in warnings:
+        print(f"warning: {warning}")
     if made:
         print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
               "and keep it out of what students can read")
     print(f"course directory {root} ready: {len(chosen)} assignment(s), {2 * len(chosen)} notebooks "
           f"passed the gate, {time.monotonic() - started:.0f} s")
-    return chosen
+    return [s.assignment for s in chosen]

@@ -1,8 +1,8 @@
 """Release, gate stage: run every source and student notebook in a real Jupyter kernel.
 
 - A source notebook must run clean: no error in any cell, and in each graded test cell nothing
-  on stderr and no shown value (nbgrader scores a test cell 0 when it writes to stderr, and reads
-  a shown number as a partial score).
+  on stderr and no shown value below its points (nbgrader scores a test cell 0 when it writes to
+  stderr, and reads a shown number as a partial score).
 - A student notebook, run with errors allowed, may fail only because of its stubs: a
   NotImplementedError, or a self-check reporting the exercise as `not_implemented`.
 
@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 import grader
+from .notebook import COURSE_ENV
 
 KERNEL = "python3"
 CELL_TIMEOUT = 300  # seconds per cell; a full check runs every seeded case of an exercise
@@ -38,10 +39,13 @@ class Run:
     label: str
 
 
-def kernel_env() -> dict[str, str]:
+def kernel_env(course: Path | None = None) -> dict[str, str]:
     """The kernel's environment: ours, plus the directory `grader` comes from when it is not an
-    installed package (a development checkout), so hidden tests can import it."""
+    installed package (a development checkout), so hidden tests can import it, and the course
+    directory, where the hidden tests find the checks the course keeps of its own."""
     env = dict(os.environ)
+    if course is not None:
+        env[COURSE_ENV] = str(course)
     home = str(Path(grader.__file__).resolve().parent.parent)
     installed = {str(Path(p).resolve()) for p in site.getsitepackages() + [site.getusersitepackages()]}
     if home not in installed:
@@ -82,6 +86,18 @@ def _error(output):
     return f"{output.ename}: {_first_line(output.evalue)}".rstrip(": ")
 
 
+def _partial(cell):
+    """Why nbgrader would give a test cell that shows a value less than its points, else None."""
+    from nbgrader.utils import determine_grade
+    try:
+        score, points = determine_grade(cell)
+    except (ValueError, KeyError) as exc:
+        return f"shows a value nbgrader cannot score ({exc})"
+    if score is not None and score < points:
+        return f"shows {score:g}, which nbgrader reads as {score:g} of its {points:g} point(s)"
+    return None
+
+
 def source_problems(nb: nbformat.NotebookNode) -> Iterator[tuple[str, str]]:
     """(cell, reason) for everything that would cost the reference solution a point."""
     for index, cell in enumerate(nb.cells):
@@ -92,8 +108,10 @@ def source_problems(nb: nbformat.NotebookNode) -> Iterator[tuple[str, str]]:
                 yield _where(cell, index), _error(output)
             elif _is_test(cell) and output.output_type == "stream" and output.name == "stderr":
                 yield _where(cell, index), f"writes to stderr, which nbgrader scores 0: {_first_line(output.text)}"
-            elif _is_test(cell) and output.output_type == "execute_result":
-                yield _where(cell, index), "shows a value, which nbgrader would read as a partial score"
+        if _is_test(cell) and not any(o.output_type == "error" for o in cell.outputs):
+            partial = _partial(cell) if any(o.output_type == "execute_result" for o in cell.outputs) else None
+            if partial:
+                yield _where(cell, index), partial
 
 
 def _is_stub_failure(output):
@@ -123,12 +141,13 @@ def check(run: Run, env: dict[str, str]) -> list[str]:
             for where, reason in problems]
 
 
-def gate(runs: Iterable[Run], workers: int | None = None) -> list[str]:
-    """Run the notebooks in parallel; every problem found, in the order of runs."""
+def gate(runs: Iterable[Run], workers: int | None = None, course: Path | None = None) -> list[str]:
+    """Run the notebooks in parallel; every problem found, in the order of runs. course: the
+    course directory whose own checks the hidden tests may call."""
     runs = list(runs)
     if not runs:
         return []
-    env = kernel_env()
+    env = kernel_env(course)
     workers = max(1, min(len(runs), workers or os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(lambda run: check(run, env), runs))

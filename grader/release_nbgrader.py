@@ -1,9 +1,9 @@
-"""Release, nbgrader stage: the course's nbgrader_config.py and nbgrader's own generate_assignment.
+"""Release, nbgrader stage: nbgrader's own generate_assignment, and the points it recorded.
 
 nbgrader builds the student version (stubs for solutions, hidden tests removed, cells locked,
-checksums) and records the assignment, its notebooks and its grade cells in gradebook.db. We only
-drive it through its API, so `nbgrader generate_assignment` run by hand in the course directory
-gives the same result.
+checksums) and records the assignment, its notebooks and its grade cells in the gradebook. We only
+drive it through its API, with the course's own nbgrader_config.py, so `nbgrader
+generate_assignment` run by hand in the course directory gives the same result.
 """
 from __future__ import annotations
 
@@ -12,85 +12,11 @@ import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .errors import CommandError
+import nbformat
 
-if TYPE_CHECKING:
-    from traitlets.config import Config
-
-COURSE_ID = "backprop-course"
-CONFIG_FILE = "nbgrader_config.py"
-LOCAL_CONFIG_FILE = "nbgrader_config_local.py"
-MARKER = "# Written by `backprop-course release`"
-
-# nbgrader 0.9's Autograde.autograde_preprocessors, with ours (grader.autograde_verdicts) inserted:
-# one grades the submission before nbgrader's kernel runs it, one sets the test cells' outputs from
-# those verdicts before SaveAutoGrades reads them. Names, not classes: a config file that fails to
-# import is skipped by nbgrader, which would then trust the kernel again.
-AUTOGRADE_PREPROCESSORS = (
-    "grader.autograde_verdicts.GradeInSandbox",
-    "nbgrader.preprocessors.Execute",
-    "nbgrader.preprocessors.IgnorePattern",
-    "nbconvert.preprocessors.ClearMetadataPreprocessor",
-    "nbgrader.preprocessors.LimitOutput",
-    "grader.autograde_verdicts.ApplySandboxVerdicts",
-    "nbgrader.preprocessors.SaveAutoGrades",
-    "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
-)
-AUTOGRADE_LINES = "\n".join(f'    "{name}",' for name in AUTOGRADE_PREPROCESSORS)
-
-CONFIG = f'''{MARKER}; rewritten on every release.
-# Put settings of your own in {LOCAL_CONFIG_FILE} next to this file: it is loaded last.
-#
-# Assignments of this course: 01_derivatives, 02_regression, 03_classification,
-# 04_worked_example, 05_training, 06_vectorized (one notebook each, same name).
-# The notebooks' hidden tests import the package `grader`: run nbgrader from the Python
-# environment where backprop-course is installed.
-import os
-
-c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
-
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.CourseDirectory.course_id = "{COURSE_ID}"
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
-
-# Student versions: the solution region becomes this stub; the release gate checks that the
-# student notebooks fail only with NotImplementedError.
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
-
-# autograde: the hidden tests run every seeded case of an exercise; give them time.
-c.Execute.timeout = 300
-
-# autograde: the score of every test cell of the course comes from backprop-course's sandboxed
-# grader, not from the notebook's kernel, where the learner's cells run first and could rebind
-# what the hidden tests call (grader/autograde_verdicts.py says how). nbgrader's own
-# preprocessors, in nbgrader 0.9's order, with ours before Execute and before SaveAutoGrades.
-c.Autograde.autograde_preprocessors = [
-{AUTOGRADE_LINES}
-]
-
-load_subconfig("{LOCAL_CONFIG_FILE}")  # noqa: F821 (silently skipped when absent)
-'''
-
-
-def write_config(root: str | Path) -> Path:
-    """Write root/nbgrader_config.py; return its path."""
-    path = Path(root) / CONFIG_FILE
-    path.write_text(CONFIG, encoding="utf-8")
-    return path
-
-
-def is_ours(path: str | Path) -> bool:
-    """Whether an existing nbgrader_config.py was written by release (so it may be replaced)."""
-    return Path(path).read_text(encoding="utf-8", errors="replace").startswith(MARKER)
-
-
-def load_config(root: str | Path) -> Config:
-    """The configuration nbgrader itself reads from root/nbgrader_config.py."""
-    from traitlets.config.loader import PyFileConfigLoader
-    return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
+from .course_config import load_config, missing_database, open_gradebook
+from .errors import CommandError, ReleaseConflict
 
 
 @contextmanager
@@ -119,15 +45,20 @@ def _reason(result):
     return (causes or errors or lines or ["no message"])[0 if causes else -1]
 
 
-def generate(root: str | Path, assignment: str) -> Path:
-    """Run nbgrader's generate_assignment for one assignment in course directory root.
+def generate(root: str | Path, assignment: str, db_url: str | None = None) -> Path:
+    """Run nbgrader's generate_assignment for one assignment in course directory root, configured
+    by its nbgrader_config.py, with the gradebook at db_url (default: the configured one).
 
-    Writes root/release/<assignment>/ and updates root/gradebook.db; raises CommandError with
+    Writes root/release/<assignment>/ and records it in the gradebook; raises CommandError with
     nbgrader's message when it fails.
     """
     from nbgrader.apps import NbGraderAPI
+    config = load_config(root)
+    config.CourseDirectory.root = str(Path(root).resolve())
+    if db_url:
+        config.CourseDirectory.db_url = db_url
     with _alembic_on_path():
-        api = NbGraderAPI(config=load_config(root))
+        api = NbGraderAPI(config=config)
         result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
         raise CommandError(f"nbgrader generate_assignment {assignment} failed: {_reason(result)}")
@@ -135,3 +66,73 @@ def generate(root: str | Path, assignment: str) -> Path:
     if not notebook.is_file():
         raise CommandError(f"nbgrader generate_assignment {assignment} wrote no {notebook.name}")
     return notebook
+
+
+def cell_points(nb: nbformat.NotebookNode) -> dict[str, float]:
+    """{grade_id: points} of the cells nbgrader scores (graded cells and tasks), in order."""
+    out = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if (meta.get("grade") or meta.get("task")) and meta.get("grade_id"):
+            out[meta["grade_id"]] = float(meta.get("points", 0) or 0)
+    return out
+
+
+def gradebook_points(root: str | Path, assignment: str, db_url: str | None = None) -> dict[str, float]:
+    """{cell name: max score} of the assignment's notebook in the course's gradebook (or the one
+    at db_url)."""
+    from nbgrader.api import MissingEntry
+    with open_gradebook(root, db_url) as gb:
+        try:
+            notebook = gb.find_notebook(assignment, assignment)
+        except MissingEntry:
+            return {}
+        return {c.name: float(c.max_score) for c in notebook.grade_cells + notebook.task_cells}
+
+
+def check_points(assignment: str, versions: dict[str, dict[str, float]]) -> None:
+    """ReleaseConflict naming the first cell whose points differ between versions ({what: points})."""
+    names = list(dict.fromkeys(n for points in versions.values() for n in points))
+    for name in names:
+        seen = {what: points.get(name) for what, points in versions.items()}
+        if len(set(seen.values())) > 1:
+            said = ", ".join(f"{what} {'has no such cell' if p is None else f'{p:g}'}" for what, p in seen.items())
+            raise ReleaseConflict(f"{assignment}: the points of cell {name} disagree ({said}); nothing more was "
+                                  "changed: make them agree (nbgrader's cell toolbar in the source notebook) and "
+                                  "release again")
+
+
+def _cell_sets(nb: nbformat.NotebookNode) -> dict[str, set[str]]:
+    """The grade_ids nbgrader's SaveCells records, by kind, as it classifies them."""
+    from nbgrader import utils
+    kinds = {"graded": utils.is_grade, "solution": utils.is_solution, "task": utils.is_task,
+             "source": lambda c: utils.is_grade(c) or utils.is_solution(c) or utils.is_locked(c) or utils.is_task(c)}
+    return {kind: {c.metadata.nbgrader["grade_id"] for c in nb.cells if test(c)} for kind, test in kinds.items()}
+
+
+def check_submissions(root: str | Path, assignment: str, nb: nbformat.NotebookNode) -> None:
+    """ReleaseConflict when nb adds or removes cells of an assignment the course's gradebook already
+    has submissions of: nbgrader's generate_assignment refuses that, so release says it before
+    anything is written."""
+    from nbgrader.api import MissingEntry
+    if not Path(root).is_dir() or missing_database(root):
+        return
+    with open_gradebook(root) as gb:
+        try:
+            notebook = gb.find_notebook(assignment, assignment)
+        except MissingEntry:
+            return
+        if not notebook.submissions:
+            return
+        old = {"graded": {c.name for c in notebook.grade_cells}, "solution": {c.name for c in notebook.solution_cells},
+               "task": {c.name for c in notebook.task_cells}, "source": {c.name for c in notebook.source_cells}}
+        count = len(notebook.submissions)
+    new = _cell_sets(nb)
+    for kind in old:
+        added, removed = sorted(new[kind] - old[kind]), sorted(old[kind] - new[kind])
+        if added or removed:
+            change = "adds " + ", ".join(added) if added else "removes " + ", ".join(removed)
+            raise ReleaseConflict(f"{assignment}: the source notebook {change} ({kind} cells), but the gradebook holds "
+                                  f"{count} submission(s) of it, and nbgrader does not change the cells of an "
+                                  "assignment with submissions; nothing was changed. Release it before students "
+                                  "submit, or make the change in a new assignment")

@@ -3,9 +3,10 @@
 Every file is written atomically (a temporary file in the same folder, then os.replace), so an
 interrupted run leaves the previous version, never half a file. The gradebook is nbgrader's own
 database, written through nbgrader's ORM in one transaction: per graded submission the student,
-the submission mirrored from the released assignment, and each test cell's auto_score
-(grade_id "test_<name>"), so `nbgrader export` and the formgrader show the same totals as
-grades.csv.
+the submission mirrored from the released assignment, and each graded cell's auto_score (none
+for a manually graded cell, which waits for the formgrader), so `nbgrader export` and the
+formgrader show the same totals as grades.csv. The database is the one the course's
+nbgrader_config.py names (grader.course_config).
 
 Tampering (a changed, deleted or duplicated locked cell) does not change any score: the submission
 was graded with the original cells. It shows as a note at the end of the message of each of that
@@ -23,7 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalogue import EXERCISES
+from . import catalogue, course_config
+from .cell_grades import MANUAL
 from .errors import CommandError
 
 if TYPE_CHECKING:
@@ -110,7 +112,7 @@ summary{cursor:pointer;color:#444;font-size:.9em}
 """
 
 
-def feedback_html(grade: SubmissionGrade) -> str:
+def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.PACKAGE) -> str:
     """The learner's page: per exercise status, points, diagnosis, hint, source and their own code."""
     e = html.escape
     code = {}
@@ -119,12 +121,12 @@ def feedback_html(grade: SubmissionGrade) -> str:
     rows = []
     for r in grade.results:
         cls = "ok" if r.diagnosis == "ok" else "bad"
-        source = EXERCISES[r.exercise].info.source if r.exercise in EXERCISES else ""
+        source = cat.exercises[r.exercise].info.source if r.exercise in cat.exercises else ""
         yours = (f"<details{'' if r.diagnosis == 'ok' else ' open'}><summary>your code</summary>"
                  f"<pre>{e(code[r.exercise])}</pre></details>" if r.exercise in code else "")
         rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{_number(r.score)} / {_number(r.max_score)}</td>"
                     f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}"
-                    f"<div class=\"src\">source: {e(source)}</div>{yours}</td></tr>")
+                    + (f"<div class=\"src\">source: {e(source)}</div>" if source else "") + f"{yours}</td></tr>")
     notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes)
     if grade.tampering:
         notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "
@@ -145,51 +147,43 @@ def write_class_report(root: Path, grades: Sequence[SubmissionGrade]) -> None:
     atomic_write(root / "report.html", class_report.render(rows))
 
 
-def write_feedback(root: Path, grades: Sequence[SubmissionGrade]) -> None:
+def write_feedback(root: Path, grades: Sequence[SubmissionGrade], cat: catalogue.Catalogue = catalogue.PACKAGE) -> None:
     for g in grades:
-        atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g))
+        atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g, cat))
 
 
-def _course_id(db):
-    """The course the release recorded (the only row of table course), so no other is created."""
-    import sqlite3
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as con:
-            ids = [row[0] for row in con.execute("SELECT id FROM course")]
-    except sqlite3.Error:
-        ids = []
-    return ids[0] if len(ids) == 1 else "default_course"
+def check_database(root: Path) -> None:
+    """CommandError when the course's gradebook is an SQLite file that does not exist yet."""
+    missing = course_config.missing_database(root)
+    if missing:
+        raise CommandError(f"{root} has no gradebook ({missing}): run `backprop-course release --course "
+                           f"{root}` first")
 
 
-def _gradebook(root):
-    from nbgrader.api import Gradebook
-    db = root / "gradebook.db"
-    return Gradebook(f"sqlite:///{db}", course_id=_course_id(db))
-
-
-def check_gradebook(root: Path, assignments: list[str], exercise_names: dict[str, list[str]]) -> None:
-    """CommandError unless the gradebook has each assignment, its notebook and its test cells."""
-    release = f"run `backprop-course release --course {root}` first"
-    if not (root / "gradebook.db").is_file():
-        raise CommandError(f"{root} has no gradebook.db: {release}")
+def check_gradebook(root: Path, cells: dict[str, list[str]]) -> None:
+    """CommandError unless the gradebook has each assignment ({assignment: grade_ids}), its
+    notebook and those graded cells."""
+    release = f"run `backprop-course release --course {root}` (or nbgrader generate_assignment) first"
     from nbgrader.api import MissingEntry
-    with _gradebook(root) as gb:
-        for a in assignments:
+
+    from .discover import source_notebook
+    with course_config.open_gradebook(root) as gb:
+        for a, wanted in cells.items():
             try:
-                notebook = gb.find_notebook(a, a)
+                notebook = gb.find_notebook(source_notebook(root, a).stem, a)
             except MissingEntry:
-                raise CommandError(f"assignment {a} is not in {root / 'gradebook.db'}: {release}") from None
-            cells = {c.name for c in notebook.grade_cells}
-            absent = [f"test_{n}" for n in exercise_names[a] if f"test_{n}" not in cells]
+                raise CommandError(f"assignment {a} is not in the course's gradebook: {release}") from None
+            have = {c.name for c in notebook.grade_cells + notebook.task_cells}
+            absent = [n for n in wanted if n not in have]
             if absent:
-                raise CommandError(f"the gradebook's {a} lacks the test cells {', '.join(absent)}: {release}")
+                raise CommandError(f"the gradebook's {a} lacks the graded cells {', '.join(absent)}: {release}")
 
 
 def write_gradebook(root: Path, grades: Sequence[SubmissionGrade]) -> None:
     """Record every SubmissionGrade in nbgrader's gradebook, in one transaction."""
     from nbgrader.api import (Assignment, Comment, Grade, Student, SubmittedAssignment,
                               SubmittedNotebook)
-    with _gradebook(root) as gb:
+    with course_config.open_gradebook(root) as gb:
         session = gb.db
         try:
             session.autoflush = False  # objects are linked up before they are flushed, once
@@ -206,7 +200,7 @@ def write_gradebook(root: Path, grades: Sequence[SubmissionGrade]) -> None:
                 if submission is None:
                     submission = SubmittedAssignment(assignment=assignment, student=student)
                     session.add(submission)
-                scores = {f"test_{r.exercise}": r.score for r in g.results}
+                scores = dict(zip(g.cells or [f"test_{r.exercise}" for r in g.results], g.results))
                 for notebook in assignment.notebooks:
                     sub_nb = next((n for n in submission.notebooks if n.notebook is notebook), None)
                     if sub_nb is None:
@@ -220,9 +214,11 @@ def write_gradebook(root: Path, grades: Sequence[SubmissionGrade]) -> None:
                         if grade is None:
                             grade = Grade(cell_id=cell.id, notebook=sub_nb)
                             session.add(grade)
-                        if cell.name in scores:
-                            grade.auto_score = scores[cell.name]
-                            grade.needs_manual_grade = False
+                        result = scores.get(cell.name)
+                        if result is not None:
+                            manual = result.diagnosis == MANUAL
+                            grade.auto_score = None if manual else result.score
+                            grade.needs_manual_grade = manual or grade.manual_score is not None
                 session.flush()
             session.commit()
         except BaseException:

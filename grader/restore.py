@@ -9,14 +9,21 @@ an edited, deleted or duplicated locked cell, or a duplicated grade_id.
 What is executed, in the source notebook's order (see grader.sandbox.worker):
 - the locked code cells that are not tests (setup: imports, data, helpers), always the source's
   text, never the learner's;
-- the learner's solution cells (grade_id "<name>_solution"), all copies if duplicated, in the
-  learner's order, at the place of that grade_id in the source.
-Test cells are not executed: the grader calls the functions itself on hidden cases, so a test
-cell would only rerun the public self-check (and the source's test cells hold hidden tests that
-import the grader). Free (unlocked, ungraded) cells are not executed either: they hold the
-learner's experiments — prints, plots, long trainings — which are not graded and would only cost
-time or break the run; every graded function must be written in its solution cell, as the student
-version says. The solution cells of the source are never read: they hold the reference code.
+- the learner's solution cells (every cell nbgrader marks as a solution: "<name>_solution" of a
+  catalogue exercise, or an answer cell of the instructor's own), all copies if duplicated, in the
+  learner's order, at the place of that grade_id in the source;
+- the test cells the catalogue does not diagnose (added by the instructor, or in an assignment of
+  their own), the source's text with its hidden tests, marked "graded": they are scored as
+  nbgrader scores them;
+- with free=True (an assignment with no catalogue exercise, graded exactly as nbgrader runs it),
+  the learner's own code cells too, each after the known cell it follows in the submission.
+The catalogue's test cells are not executed: the grader calls the functions itself on hidden
+cases, so such a cell would only rerun the public self-check (and the source's hold hidden tests
+that import the grader). In assignments with catalogue exercises, the learner's free cells are not
+executed either: they hold experiments — prints, plots, long trainings — which are not graded and
+would only cost time or break the run; every graded function must be written in its solution
+cell, as the student version says. The solution cells of the source are never read: they hold
+the reference code.
 
 A notebook that cannot be read (not JSON, an nbformat version that cannot be converted to 4, a
 broken cell list, too big) raises Unreadable with a message for the learner.
@@ -43,6 +50,8 @@ class SourceCell:
     role: str  # "setup", "test", "solution", "locked" (locked markdown) or "free"
     cell_type: str
     source: str
+    points: float = 0.0
+    graded: bool = False  # nbgrader scores it: a test, a manually graded answer (solution too), a task
 
 
 @dataclass(frozen=True)
@@ -53,9 +62,10 @@ class Source:
 
 @dataclass
 class Restored:
-    cells: list  # [{"id": grade_id, "code": str}] to execute, in order
+    cells: list  # [{"id": grade_id, "code": str}] to execute, in order; "graded": True on a test to score
     tampering: list = field(default_factory=list)  # one sentence per finding, for the learner
     missing_solutions: list = field(default_factory=list)  # solution grade_ids absent from the submission
+    unanswered: set = field(default_factory=set)  # manually graded answers left as released
 
 
 def _meta(cell):
@@ -119,11 +129,20 @@ def _read(path):
     return cells
 
 
+def _points(cell):
+    try:
+        return float(_meta(cell).get("points") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def load_source(path: str | Path) -> Source:
     """The source notebook's cells (raises Unreadable or OSError if it cannot be read)."""
     cells = _read(path)
     return Source(Path(path), tuple(SourceCell(_meta(c).get("grade_id"), _role(c), str(c.get("cell_type")),
-                                               _text(c)) for c in cells))
+                                               _text(c), _points(c),
+                                               bool(_meta(c).get("grade") or _meta(c).get("task")))
+                                    for c in cells))
 
 
 HIDDEN_TESTS = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?", re.M | re.S)
@@ -139,17 +158,42 @@ def _same(submitted, original):
     return _norm(submitted) in (_norm(original), _norm(HIDDEN_TESTS.sub("", original)))
 
 
-def restore(path: str | Path, source: Source) -> Restored:
-    """Restored cells to execute and the tampering found, for the submission at path."""
+def _unanswered(cell):
+    """A manually graded answer still as released: nbgrader scores it 0 without a grader."""
+    from nbgrader.utils import compute_checksum
+    checksum = _meta(cell).get("checksum")
+    try:
+        return checksum is not None and checksum == compute_checksum(nbformat.from_dict(cell))
+    except Exception:  # a cell nbgrader cannot read: a grader looks at it
+        return False
+
+
+def _free_cells(cells, known):
+    """{grade_id of the known cell it follows, or None: [code of the learner's own cells after it]}."""
+    after, anchor = {}, None
+    for cell in cells:
+        grade_id = _meta(cell).get("grade_id")
+        if grade_id in known:
+            anchor = grade_id
+        elif cell.get("cell_type") == "code":
+            after.setdefault(anchor, []).append(_text(cell))
+    return after
+
+
+def restore(path: str | Path, source: Source, tests: frozenset = frozenset(), free: bool = False) -> Restored:
+    """Restored cells to execute and the tampering found, for the submission at path. tests: the
+    grade_ids of the source's test cells to run too (their source text, "graded"); free: run the
+    learner's own code cells too, each after the cell it follows in the submission."""
     cells = _read(path)
-    by_id, order = {}, []
+    by_id = {}
     for cell in cells:
         grade_id = _meta(cell).get("grade_id")
         if isinstance(grade_id, str) and grade_id:
             by_id.setdefault(grade_id, []).append(cell)
-            order.append(grade_id)
     known = {c.grade_id: c for c in source.cells if c.grade_id}
     restored = Restored(cells=[])
+    own = _free_cells(cells, known) if free else {}
+    restored.cells += [{"id": "free", "code": code} for code in own.get(None, [])]
     for grade_id, copies in by_id.items():
         if len(copies) > 1 and grade_id in known:
             what = "solution cell" if known[grade_id].role == "solution" else "locked cell"
@@ -157,20 +201,23 @@ def restore(path: str | Path, source: Source) -> Restored:
                                       + (" (all copies were run, in order)." if what == "solution cell"
                                          else " (the copies were ignored)."))
     for cell in source.cells:
+        copies = by_id.get(cell.grade_id, [])
         if cell.role == "solution":
-            copies = by_id.get(cell.grade_id, [])
             if not copies:
                 restored.missing_solutions.append(cell.grade_id)
+            elif cell.graded and _unanswered(copies[0]):
+                restored.unanswered.add(cell.grade_id)
             for copy in copies:
                 if copy.get("cell_type") == "code":
                     restored.cells.append({"id": cell.grade_id, "code": _text(copy)})
-            continue
-        if cell.role in ("setup", "test", "locked"):
-            copies = by_id.get(cell.grade_id, [])
+        elif cell.role in ("setup", "test", "locked"):
             if not copies:
                 restored.tampering.append(f"The locked cell {cell.grade_id} was deleted (it was restored).")
             elif copies[0].get("cell_type") != cell.cell_type or not _same(_text(copies[0]), cell.source):
                 restored.tampering.append(f"The locked cell {cell.grade_id} was edited (the original was used).")
         if cell.role == "setup":
             restored.cells.append({"id": cell.grade_id, "code": cell.source})
+        elif cell.role == "test" and cell.grade_id in tests:
+            restored.cells.append({"id": cell.grade_id, "code": cell.source, "graded": True})
+        restored.cells += [{"id": "free", "code": code} for code in own.get(cell.grade_id, [])]
     return restored

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .sandbox import Limits
 
 RESULTS = Path(".backprop-course") / "results"
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class SubmissionGrade:
     seconds: float = 0.0
     landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
     code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
+    cells: tuple = ()  # the grade_id of the cell each result scores, in the gradebook
 
     @property
     def score(self) -> float:
@@ -45,15 +46,17 @@ class SubmissionGrade:
         return sum(r.max_score for r in self.results)
 
 
-def fingerprint(limits: Limits, seed: int) -> str:
+def fingerprint(limits: Limits, seed: int, course_checks: Sequence[Path] = ()) -> str:
     """A digest of everything a result depends on besides the submission and its source: the
-    grader's code, the reference, the limits and the seed of the hidden cases."""
+    grader's code, the checks (the package's and the course's own), the reference, the limits
+    and the seed of the hidden cases."""
     h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
     here = Path(__file__).parent
+    import exercises
     import solutions
-    files = [*sorted((here / "judge").glob("*.py")), *sorted((here / "catalogue").glob("*.py")),
+    files = [*sorted((here / "judge").glob("*.py")), *sorted(exercises.HOME.glob("*/checks.py")),
              *sorted((here / "sandbox").glob("*.py")), here / "restore.py", here / "grade.py", here / "results.py",
-             *sorted(Path(solutions.__file__).parent.glob("*.py"))]
+             here / "cell_grades.py", *sorted(Path(solutions.__file__).parent.glob("*.py")), *course_checks]
     for f in files:
         h.update(f.read_bytes())
     return h.hexdigest()
@@ -101,7 +104,7 @@ def to_json(g: SubmissionGrade) -> dict:
 def from_json(d: dict) -> SubmissionGrade:
     return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
                            tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
-                           tuple(tuple(pair) for pair in d.get("code", ())))
+                           tuple(tuple(pair) for pair in d.get("code", ())), tuple(d.get("cells", ())))
 
 
 class StoredGrades(Sequence):

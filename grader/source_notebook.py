@@ -12,7 +12,8 @@
            parameters;
 4. ids     every cell gets a stable id: its nbgrader grade_id, else its type and a digest of its
            text, so that adding a cell changes no other cell's id;
-5. check   only nbgrader's metadata (and tags) is kept; the notebook is validated.
+5. check   only nbgrader's metadata (and tags) is kept; each test cell's points are its check's;
+           the notebook is validated.
 
 The reference code therefore lives once, in solutions/.
 """
@@ -57,10 +58,25 @@ def build(assignment: str) -> nbformat.NotebookNode:
             except ValueError as e:
                 raise NotebookSourceError(f"{path}: solution cell {grade_id!r}: {e}") from None
         cell.id = _unique(grade_id or f"{cell.cell_type[:2]}-{_digest(cell.source)}", seen)
+        _check_points(cell, path)
     nb.metadata = nbformat.from_dict(NOTEBOOK_METADATA)
     nb.nbformat, nb.nbformat_minor = 4, 5
     nbformat.validate(nb)
     return nb
+
+
+def _check_points(cell, path):
+    """A test cell test_<name> must carry the points its check gives: the gradebook, the student
+    version and the grader read them from the notebook."""
+    meta = cell.metadata.get("nbgrader", {})
+    name = (meta.get("grade_id") or "").removeprefix("test_")
+    if not meta.get("grade") or name not in catalogue.EXERCISES:
+        return
+    want = catalogue.EXERCISES[name].info.points
+    if float(meta.get("points", 0)) != float(want):
+        raise NotebookSourceError(f"{path}: test cell 'test_{name}' gives {meta.get('points')} point(s), its check in "
+                                  f"exercises/{catalogue.EXERCISES[name].info.assignment}/checks.py gives {want:g}: "
+                                  "make them agree")
 
 
 def fill(cell_source: str, reference) -> str:

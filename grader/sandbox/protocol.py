@@ -42,6 +42,17 @@ class Limits:
         return self.cpu * self.wall_factor
 
 
+@dataclass(frozen=True)
+class CellReport:
+    """How a graded test cell ran: its exception (a Python or numpy class name, or "timeout"),
+    whether it wrote to stderr, and the repr of the value it ended with."""
+    error: str | None = None
+    message: str = ""
+    line: str = ""
+    stderr: bool = False
+    shown: str | None = None
+
+
 @dataclass
 class RunResult:
     """What one worker run gave, as trusted plain data."""
@@ -49,6 +60,7 @@ class RunResult:
     missing: set = field(default_factory=set)  # exercises not defined after the cells ran
     called: dict = field(default_factory=dict)  # exercise -> set of other traced names it called
     cell_errors: dict = field(default_factory=dict)  # cell index -> (error, message)
+    graded: dict = field(default_factory=dict)  # cell index -> CellReport, for cells sent as "graded"
     killed: bool = False  # the wall-clock backstop struck
     exit_status: int | None = None
     landlock: int = 0
@@ -178,7 +190,10 @@ def parse(data: bytes, calls: list, hidden_from: int | None = None) -> RunResult
         elif kind == "cells_done" and not after_release:
             result.cells_done = True
         elif kind == "cell" and isinstance(line.get("index"), int) and not after_release:
-            result.cell_errors[line["index"]] = (_error_name(line.get("error")), _text(line.get("message"), 300))
+            if line.get("graded") is True:
+                result.graded[line["index"]] = _cell_report(line)
+            else:
+                result.cell_errors[line["index"]] = (_error_name(line.get("error")), _text(line.get("message"), 300))
         elif kind == "call":
             key = (line.get("exercise"), line.get("case"))
             if key not in expected or key in result.outcomes or (after_release and expected[key]):
@@ -211,6 +226,14 @@ def _error_name(name):
         return name
     known = getattr(builtins, str(name), None)
     return name if isinstance(known, type) and issubclass(known, BaseException) else "an exception of its own class"
+
+
+def _cell_report(line):
+    error = line.get("error")
+    shown = line.get("shown")
+    return CellReport(None if error is None else _error_name(error), _text(line.get("message", ""), 300),
+                      _text(line.get("line", ""), 200), line.get("stderr") is True,
+                      None if shown is None else _text(shown, 300))
 
 
 def _outcome(line):

@@ -20,12 +20,16 @@ written (and flushed) per event, so whatever finished survives a later hard kill
     {"kind": "fault", "reason": str}          the fence could not be set up; no learner code ran
     {"kind": "ready", "landlock": abi or 0}
     {"kind": "cell", "index": i, "id": grade_id, "error": type name, "message": str, "line": str}
+    {"kind": "cell", "index": i, "id": grade_id, "graded": true, "error": type name or null, "message": str,
+     "line": str, "stderr": bool, "shown": repr of the value the cell ends with, or null}
+                                              (a cell marked "graded": always reported, as Jupyter shows it)
     {"kind": "cells_done"}                    every cell has run; the calls follow
     {"kind": "call", "exercise": name, "case": i, "missing": bool, "timed_out": bool,
      "value": <wire>, "error": str|null, "error_message": str, "error_line": str, "called": [name, ...]}
     {"kind": "await"}                         the cells and the public calls are done
     {"kind": "done", "output": first bytes of the learner's printed output}
 """
+import ast
 import builtins
 import ctypes
 import json
@@ -34,6 +38,7 @@ import os
 import signal
 import sys
 import types
+import warnings
 
 MAX_MESSAGE = 300
 
@@ -63,6 +68,24 @@ class _CappedText:
 
     def getvalue(self):
         return "".join(self.parts)
+
+
+class _Flagged:
+    """A text stream that passes everything on to another and remembers whether anything came
+    (sys.stderr: nbgrader scores 0 a test cell that writes to it)."""
+
+    def __init__(self, target):
+        self.target, self.written = target, False
+
+    def write(self, text):
+        self.written = self.written or bool(text)
+        return self.target.write(text)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
 
 
 class _Anything:
@@ -299,6 +322,11 @@ class _Session:
             filename = f"<cell {cell.get('id') or index}>"
             source = _strip_magics(cell["code"])
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            with warnings.catch_warnings():
+                pass  # entering and leaving forgets which warnings were shown once, as a new Jupyter cell does
+            if cell.get("graded"):
+                self.run_graded(index, cell, source, filename)
+                continue
             try:
                 self.limited("cell", exec, compile(source, filename, "exec"), self.namespace)
             except _Timeout:
@@ -310,6 +338,25 @@ class _Session:
         for name in self.trace:
             if isinstance(self.namespace.get(name), types.FunctionType):
                 self.namespace[name] = _tracer(name, self.namespace[name], self.called)
+
+    def run_graded(self, index, cell, source, filename):
+        """A test cell scored as nbgrader scores it: report whether it raised, wrote to stderr, and
+        the value it ends with (what Jupyter would show, which nbgrader reads as partial credit)."""
+        from judge import run
+        report = {"kind": "cell", "index": index, "id": cell.get("id"), "graded": True, "error": None,
+                  "message": "", "line": "", "stderr": False, "shown": None}
+        stderr = sys.stderr if isinstance(sys.stderr, _Flagged) else None
+        if stderr is not None:
+            stderr.written = False
+        try:
+            report["shown"] = self.limited("cell", _run_showing_last, source, filename, self.namespace)
+        except _Timeout:
+            report.update(error="timeout",
+                          message=f"the cell used more than {float(self.cpu.get('cell', 10)):g} s of processor time")
+        except BaseException as exc:  # noqa: B036 — the test's own AssertionError, and anything else
+            report.update(error=type(exc).__name__, message=str(exc)[:MAX_MESSAGE], line=run.learner_line(exc))
+        report["stderr"] = bool(stderr is not None and stderr.written)
+        self.send(report)
 
     def call(self, entry):
         """Call one exercise's function on one case's inputs and report the outcome."""
@@ -349,13 +396,28 @@ class _Session:
         return line
 
 
+def _run_showing_last(source, filename, namespace):
+    """Run a cell as Jupyter does; the repr of the value of its last line when that is an
+    expression (not ending in ";") whose value is not None, else None."""
+    tree = ast.parse(source, filename)
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr) and not source.rstrip().endswith(";"):
+        last = tree.body.pop()
+    exec(compile(tree, filename, "exec"), namespace)
+    if last is None:
+        return None
+    value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)
+    return None if value is None else repr(value)[:MAX_MESSAGE]
+
+
 def _silence(output):
     """Learner prints go to output (capped); the process's own fds 0-2 lead nowhere."""
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     os.close(devnull)
-    sys.stdout = sys.stderr = sys.__stdout__ = sys.__stderr__ = output
+    sys.stdout = sys.__stdout__ = output
+    sys.stderr = sys.__stderr__ = _Flagged(output)
     sys.stdin = sys.__stdin__ = None
 
 

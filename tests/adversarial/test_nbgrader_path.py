@@ -33,7 +33,7 @@ import pytest
 
 from grader import autograde_verdicts, catalogue, samples
 from grader.source_notebook import build
-from grader.release_nbgrader import AUTOGRADE_PREPROCESSORS, load_config, write_config
+from grader.course_config import AUTOGRADE_PREPROCESSORS, CONFIG_FILE, load_config, merged
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "grader"))
 from test_autograde_agreement import _nbgrader_scores, nbgrader, report  # noqa: E402
@@ -152,7 +152,7 @@ def test_nbgrader_and_backprop_course_grade_agree_per_cell(graded):
 def test_release_config_puts_ours_among_nbgrader_preprocessors(tmp_path):
     from nbgrader.converters.autograde import Autograde
     from traitlets.utils.importstring import import_item
-    write_config(tmp_path)
+    (tmp_path / CONFIG_FILE).write_text(merged(tmp_path)[0], encoding="utf-8")  # a new course's
     configured = list(load_config(tmp_path).Autograde.autograde_preprocessors)
     assert configured == list(AUTOGRADE_PREPROCESSORS)
     classes = [import_item(name) for name in configured]

@@ -81,7 +81,7 @@ def test_adding_an_exercise_takes_three_files_and_is_graded_with_a_diagnosis(tmp
     out = _run(tree, "release", "--course", str(course), "--assignment", A)
     count = len(catalogue.ASSIGNMENTS[A]) + 1
     points = sum(catalogue.EXERCISES[n].info.points for n in catalogue.ASSIGNMENTS[A]) + 1
-    assert f"released {A}: {count} exercises, {points:g} points" in out
+    assert f"released {A}: {count} diagnosed exercises, {points:g} points" in out
 
     source = nbformat.read(course / "source" / A / f"{A}.ipynb", as_version=4)
     student = nbformat.read(course / "release" / A / f"{A}.ipynb", as_version=4)

@@ -115,3 +115,14 @@ def test_a_solution_cell_without_a_check_stops_the_build(monkeypatch, tmp_path):
     monkeypatch.setattr(exercises, "HOME", tmp_path)
     with pytest.raises(NotebookSourceError, match=rf"{a}\.py: solution cell 'unchecked_solution': no check"):
         build(a)
+
+
+def test_points_that_differ_from_the_check_stop_the_build(monkeypatch):
+    """The notebook's test cell and the check must give the same points: the gradebook and the
+    student version take them from the notebook, the summary of release from the check."""
+    from dataclasses import replace
+    exercise = catalogue.EXERCISES["mse_loss"]
+    monkeypatch.setitem(catalogue.EXERCISES, "mse_loss", replace(exercise, info=replace(exercise.info, points=5)))
+    with pytest.raises(NotebookSourceError, match=r"test cell 'test_mse_loss' gives \d+ point\(s\), its check in "
+                                                   r"exercises/02_regression/checks.py gives 5"):
+        build("02_regression")

@@ -364,10 +364,10 @@ def test_a_grader_failure_costs_only_that_submission(course, monkeypatch):
     import grader.grade as grade_module
     real = grade_module._judge_all
 
-    def judge_all(plan, infos, restored, run, limits):
+    def judge_all(plan, restored, run, limits):
         if any("ZAP" in cell["code"] for cell in restored.cells):
             raise RecursionError("maximum recursion depth exceeded")
-        return real(plan, infos, restored, run, limits)
+        return real(plan, restored, run, limits)
 
     monkeypatch.setattr(grade_module, "_judge_all", judge_all)
     _submit(course, "alice", _solved())

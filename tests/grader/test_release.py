@@ -123,7 +123,10 @@ def test_gate_source_rules():
     assert list(source_problems(_executed([ok]))) == []
     assert list(source_problems(_executed([stderr]))) == [
         ("cell test_f", "writes to stderr, which nbgrader scores 0: RuntimeWarning: overflow")]
-    assert list(source_problems(_executed([shown])))[0][1].startswith("shows a value")
+    assert list(source_problems(_executed([shown]))) == [
+        ("cell test_f", "shows 0.5, which nbgrader reads as 0.5 of its 1 point(s)")]
+    full = {**shown, "data": {"text/plain": "1.0"}}  # partial credit that gives every point: fine
+    assert list(source_problems(_executed([full]))) == []
     # stderr outside a graded cell costs no point; an error anywhere does
     assert list(source_problems(_executed([stderr], grade=False))) == []
     assert list(source_problems(_executed([_error("ValueError", "bad\nmore")], grade=False))) == [
@@ -154,7 +157,8 @@ def test_layout(course):
             assert (package / "__init__.py").is_file() and (package / "public_cases.json").is_file()
         assert (root / "release" / a / f"{a}.ipynb").is_file()
     assert [p.name for p in root.glob(".*")] == [".backprop-course"], "staging leftovers in the course directory"
-    assert [p.name for p in (root / ".backprop-course").iterdir()] == ["secret"]  # the hidden cases' seed
+    # the hidden cases' seed, and what release wrote (so that it never overwrites an instructor's edit)
+    assert sorted(p.name for p in (root / ".backprop-course").iterdir()) == ["release.json", "secret"]
     assert not list((root / "release").rglob("__pycache__"))
 
 
