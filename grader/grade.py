@@ -411,7 +411,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
             z.spawn()
             idle.put(z)
         plans = {a: make_plan(root, a, seed, cat) for a in needed}
-        report_files.check_gradebook(root, _graded_cells(root, needed))
+        report_files.check_gradebook(root, {a: _graded_ids(plan.source) for a, plan in plans.items()})
         threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)
         fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle,
@@ -437,11 +437,15 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     return summary
 
 
+def _graded_ids(source):
+    """The grade_ids of a source notebook's graded cells: what the gradebook needs of it."""
+    return [c.grade_id for c in source.cells if c.graded]
+
+
 def _graded_cells(root, assignments):
-    """{assignment: the grade_ids of its source notebook's graded cells}: what the gradebook needs."""
+    """{assignment: _graded_ids of its source notebook}, for assignments without a plan in this run."""
     restore = _import_restore()
-    return {a: [c.grade_id for c in restore.load_source(source_path(root, a)).cells if c.graded]
-            for a in assignments}
+    return {a: _graded_ids(restore.load_source(source_path(root, a))) for a in assignments}
 
 
 def _write_reports(root, grades, problems, needed, cat):
