@@ -35,6 +35,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import determine_grade
 
 from . import catalogue, discover, grade, sandbox
+from .judge.diagnose import PASSED
 
 RESOURCES_KEY = "backprop_course"
 PROBE_STUDENT = "backprop-course-reference"
@@ -182,7 +183,7 @@ class ApplySandboxVerdicts(NbGraderPreprocessor):
             if name is None or cell.get("cell_type") != "code":
                 continue
             result = results[name]
-            passed = result.diagnosis == "ok" and result.score == result.max_score
+            passed = result.diagnosis in PASSED and result.score == result.max_score
             kernel, _ = determine_grade(cell, self.log)  # what nbgrader would have recorded
             if kernel != (result.max_score if passed else 0):
                 self.log.warning("%s %s %s: the notebook's kernel gave %s point(s), the sandboxed grader %g "

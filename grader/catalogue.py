@@ -29,6 +29,13 @@ class Catalogue:
     def names(self, assignment: str) -> list[str]:
         return list(self.assignments.get(assignment, ()))
 
+    def cases(self, name: str, seed: int) -> list:
+        """The CaseRecords of exercise `name` for seed, with the reference's calls of the other
+        exercises of its assignment recorded (error carried forward)."""
+        exercise = self.exercises[name]
+        others = {n: self.exercises[n].reference for n in self.names(exercise.info.assignment) if n != name}
+        return exercise.cases(seed, others)
+
 
 def _listed(module, assignment, where):
     listed = list(getattr(module, "EXERCISES", ()))

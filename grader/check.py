@@ -5,8 +5,9 @@ from dataclasses import asdict
 from typing import Any
 
 from . import catalogue
-from .judge import wire
-from .judge.diagnose import Result, judge, unavailable
+from .course_config import CARRY_FORWARD, STRICT
+from .judge import given, wire
+from .judge.diagnose import PASSED, Result, judge, unavailable
 from .judge.run import call
 from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 
@@ -15,12 +16,26 @@ GRADING_SEED = NOTEBOOK_SEED
 
 
 def check(name: str, function: Callable[..., object], seed: int = GRADING_SEED,
-          cat: catalogue.Catalogue = catalogue.PACKAGE) -> Result:
+          cat: catalogue.Catalogue = catalogue.PACKAGE, policy: str = CARRY_FORWARD) -> Result:
     """Result of one learner function on every case of exercise `name` (worked and random) of
-    the catalogue cat (default: the package's)."""
+    the catalogue cat (default: the package's). Under CARRY_FORWARD, a function that fails while
+    functions of its notebook that it calls fail their own checks is judged again with right
+    values in their place (judge.given), as `grade` does."""
     exercise = cat.exercises[name]
-    cases = exercise.cases(seed)
-    return judge(exercise.info, cases, [call(function, case.inputs) for case in cases])
+    cases = cat.cases(name, seed)
+    result = judge(exercise.info, cases, [call(function, case.inputs, fresh=True) for case in cases])
+    if result.diagnosis in PASSED + given.UNSEEN:
+        return result
+    points = {n: cat.exercises[n].info.points for n in cat.names(exercise.info.assignment)}
+
+    def verdict(callee, learners, policy):
+        return check(callee, learners, seed, cat, policy) if callable(learners) else unavailable(
+            cat.exercises[callee].info, "missing")
+
+    strict, carried = (lambda n, f: verdict(n, f, STRICT)), (lambda n, f: verdict(n, f, CARRY_FORWARD))
+    if policy == CARRY_FORWARD:
+        return given.in_namespace(exercise.info, cases, function, points, strict, carried) or result
+    return given.with_culprits(result, given.wrong_callees(exercise.info, function, points, strict))
 
 
 def check_all(functions: Mapping[str, Any], names: list[str] | None = None,
@@ -45,9 +60,10 @@ def public_cases(assignment: str, cat: catalogue.Catalogue = catalogue.PACKAGE) 
     bundle = {}
     for name in cat.names(assignment):
         exercise = cat.exercises[name]
+        cases = cat.cases(name, PUBLIC_SEED)[:len(exercise.worked) + 2]
         bundle[name] = {
             "info": asdict(exercise.info),
             # vars, not asdict: asdict would turn the Callable markers among the inputs into dicts
-            "cases": [wire.encode(vars(c)) for c in exercise.cases(PUBLIC_SEED)[:len(exercise.worked) + 2]],
+            "cases": [wire.encode(vars(c)) for c in cases],
         }
     return bundle

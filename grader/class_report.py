@@ -14,6 +14,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
 
+from .judge.diagnose import PASSED  # noqa: E402
+
 PHRASES = {
     "missing": "did not define it", "not_implemented": "left the stub", "error": "raised an exception",
     "timeout": "ran out of time", "wrong_type_or_shape": "returned the wrong type or shape",
@@ -23,6 +25,8 @@ PHRASES = {
     "wrong_input": "fed a wrong input", "used_updated_weights": "used already-updated weights",
     "wrong_value": "had another wrong value", "tampered": "changed a locked cell",
     "failed": "failed the test", "partial": "got part of the points", "unanswered": "left it as handed out",
+    "mutated_input": "changed an argument in place", "wrong_activation": "used another activation",
+    "wrong_loss": "differentiated another loss", "mean_instead_of_sum": "averaged a sum",
 }
 UNSCORED = "manual"  # a written answer or a task: the formgrader's, not a pass or a failure
 
@@ -36,9 +40,9 @@ def exercise_stats(rows: list[dict[str, Any]]) -> list[tuple[str, str, int, floa
         by_exercise[(row["assignment"], row["exercise"])].append(row["diagnosis"])
     stats = []
     for (assignment, exercise), codes in by_exercise.items():
-        counts = Counter(code for code in codes if code != "ok")
+        counts = Counter(code for code in codes if code not in PASSED)
         shares = [(code, n / len(codes)) for code, n in counts.most_common(3)]
-        stats.append((assignment, exercise, len(codes), codes.count("ok") / len(codes), shares))
+        stats.append((assignment, exercise, len(codes), sum(code in PASSED for code in codes) / len(codes), shares))
     return sorted(stats, key=lambda s: (s[3], s[0], s[1]))
 
 

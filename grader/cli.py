@@ -2,6 +2,7 @@
 import argparse
 import sys
 
+from .course_config import POLICIES
 from .errors import CommandError
 
 EXAMPLES = """examples:
@@ -34,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--assignment", action="append", help="grade only this assignment (repeatable)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel workers (default: all cores)")
     grade.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    grade.add_argument("--policy", choices=POLICIES, default=None,
+                       help="carry_forward: an exercise wrong only because a function it calls is wrong keeps "
+                            "its points; strict: it gets 0 too (default: c.BackpropCourse.policy in the "
+                            "course's nbgrader_config.py, else carry_forward)")
     grade.add_argument("--dask", metavar="SCHEDULER_ADDRESS", default=None,
                        help="spread the submissions over a Dask cluster, e.g. tcp://10.0.0.5:8786 "
                             "(needs backprop-course[dask] on this machine and on every worker)")
@@ -59,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
             release(args.course, args.assignment, reset=args.reset)
         elif args.command == "grade":
             from .grade import grade
-            grade(args.course, args.assignment, jobs=args.jobs, force=args.force, dask=args.dask)
+            grade(args.course, args.assignment, jobs=args.jobs, force=args.force, dask=args.dask, policy=args.policy)
         elif args.command == "collect":
             from .collect import collect, summary
             print(summary(collect(args.course, args.export, force=args.force)))

@@ -40,6 +40,8 @@ AUTOGRADE_PREPROCESSORS = (
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 )
+CARRY_FORWARD, STRICT = "carry_forward", "strict"
+POLICIES = (CARRY_FORWARD, STRICT)
 OURS = (AUTOGRADE_PREPROCESSORS[0], AUTOGRADE_PREPROCESSORS[5])
 EXECUTE_TIMEOUT = 300
 
@@ -72,7 +74,12 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 c.CourseDirectory.course_id = "{COURSE_ID}"
 
 {_NEEDED[("Execute", "timeout")]}
-{_NEEDED[("Autograde", "autograde_preprocessors")]}'''
+{_NEEDED[("Autograde", "autograde_preprocessors")]}
+# Grading policy: "{CARRY_FORWARD}" (the default) keeps the points of an exercise that is wrong only
+# because a function it calls is wrong (error carried forward: each mistake costs once); "{STRICT}"
+# gives such an exercise 0 too. `backprop-course grade --policy` overrides it for one run.
+# c.BackpropCourse.policy = "{STRICT}"
+'''
 
 
 def load_config(root: str | Path) -> Config:
@@ -86,6 +93,18 @@ def load_config(root: str | Path) -> Config:
         return PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     except Exception as exc:
         raise CommandError(f"cannot read {Path(root) / CONFIG_FILE}: {type(exc).__name__}: {exc}") from None
+
+
+def policy(root: str | Path) -> str:
+    """The course's grading policy, `c.BackpropCourse.policy` in its nbgrader_config.py: carry_forward
+    (the default: an exercise wrong only because a function it calls is wrong keeps its points) or
+    strict (it gets 0 with the callee). CommandError for any other value."""
+    config = load_config(root)
+    value = config["BackpropCourse"].get("policy", CARRY_FORWARD) if "BackpropCourse" in config else CARRY_FORWARD
+    if value not in POLICIES:
+        raise CommandError(f"{Path(root) / CONFIG_FILE}: c.BackpropCourse.policy is {value!r}; "
+                           f"it must be one of {', '.join(map(repr, POLICIES))}")
+    return value
 
 
 def course_directory(root: str | Path) -> CourseDirectory:

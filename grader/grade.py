@@ -8,9 +8,14 @@ report_files (CSV, feedback, gradebook).
 The cases of each exercise are computed once, on the trusted side, from the course's secret
 (grader.seeds: a different set of hidden cases for every course); a submission costs one worker
 round trip. Only the documents' worked cases are public: learner text from the hidden ones never
-reaches a report (the sandbox and the judge see to it). After judging, a culprit pass: an
-exercise that fails and calls another exercise that fails — named in its ExerciseInfo.uses or seen
-calling it in the worker — gets "it calls `X`, which is wrong: fix that first" added to its message.
+reaches a report (the sandbox and the judge see to it).
+
+Each mistake costs once (the course's policy, carry_forward unless it says strict): an exercise
+that fails and calls another that fails — named in its ExerciseInfo.uses, seen calling it in the
+worker, or called by its reference — is called again, in a second sandbox run, with right values in
+place of those callees (judge.given: recorded calls of the reference, plain data); right so, it
+keeps its points ("carried_forward"), else its own mistake is named. Under strict, or when that
+run cannot tell, the message says "it calls `X`, which is wrong: fix that first".
 
 A run killed midway loses nothing, and the next run grades only what is new or changed
 (force=True grades everything again); the reports always cover every submission present that has
@@ -32,11 +37,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import catalogue, discover, report_files, results, sandbox, seeds
+from . import catalogue, course_config, discover, report_files, results, sandbox, seeds
 from .cell_grades import graded_cells, judge_cell
+from .course_config import CARRY_FORWARD
 from .errors import CommandError, SandboxFailure
 from .judge import wire
-from .judge.diagnose import Result, judge, unavailable
+from .judge.diagnose import PASSED, Result, judge, unavailable
+from .judge.given import UNSEEN, culprits_sentence, judge_given
 from .progress import Progress
 from .results import RESULTS, SubmissionGrade
 from .sandbox import confine
@@ -87,16 +94,18 @@ class Plan:
     calls: list  # worker calls, wire-encoded inputs; "public" for the documents' worked cases
     seed: int
     cells: tuple = ()  # cell_grades.GradedCell: the other graded cells, scored as nbgrader does
-    free: bool = False  # no diagnosed exercise: run every cell of the submission, as nbgrader does
+    policy: str = CARRY_FORWARD  # course_config.POLICIES
 
     def order(self) -> dict[str, int]:
         """{grade_id: its place in the source notebook}."""
         return {c.grade_id: i for i, c in enumerate(self.source.cells) if c.grade_id}
 
 
-def make_plan(root: Path, a: str, seed: int | None = None, cat: catalogue.Catalogue | None = None) -> Plan:
+def make_plan(root: Path, a: str, seed: int | None = None, cat: catalogue.Catalogue | None = None,
+              policy: str | None = None) -> Plan:
     """The Plan of assignment a in the course at root; seed: the hidden cases' (default: the
-    course's, from its secret); cat: the exercises it diagnoses (default: the course's)."""
+    course's, from its secret); cat: the exercises it diagnoses (default: the course's); policy:
+    course_config's CARRY_FORWARD or STRICT (default: the course's)."""
     restore = _import_restore()
     path = source_path(root, a)
     try:
@@ -108,11 +117,11 @@ def make_plan(root: Path, a: str, seed: int | None = None, cat: catalogue.Catalo
     tests = {c.grade_id: c for c in source.cells if c.role == "test"}
     names = tuple(n for n in cat.names(a) if f"test_{n}" in tests)
     infos = {n: replace(cat.exercises[n].info, points=tests[f"test_{n}"].points) for n in names}
-    cases = {n: cat.exercises[n].cases(seed) for n in names}
+    cases = {n: cat.cases(n, seed) for n in names}
     calls = [{"exercise": n, "case": i, "inputs": wire.encode(c.inputs), "public": c.worked}
              for n in names for i, c in enumerate(cases[n])]
     cells = tuple(graded_cells(source, {f"test_{n}" for n in names}))
-    return Plan(a, source, names, infos, cases, calls, seed, cells, free=not names)
+    return Plan(a, source, names, infos, cases, calls, seed, cells, policy or course_config.policy(root))
 
 
 GRADEBOOK_BATCH = 500  # submissions per gradebook transaction: nbgrader's ORM keeps each one's objects
@@ -170,7 +179,7 @@ def _grade_submission(sub, plan, limits, runner):
         return failed("missing", f"Nothing could be graded: {sub.problem}.")
     try:
         restored = restore.restore(sub.path, plan.source, frozenset(c.grade_id for c in plan.cells if c.kind == "test"),
-                                   free=plan.free)
+                                   frozenset(plan.names))
     except restore.Unreadable as exc:
         message = str(exc)[0].upper() + str(exc)[1:] + "."
         return failed("error", message, (message,))
@@ -182,10 +191,15 @@ def _grade_submission(sub, plan, limits, runner):
             return runner.run(restored.cells, calls, trace=plan.names, limits=limits)
         return sandbox.run(restored.cells, calls, limits, trace=plan.names)
 
-    run = sandbox.without_culprit(execute(plan.calls), plan.calls, execute)
-    results = _judge_all(plan, restored, run, limits)
-    results = _culprits(plan, results, run) + _judge_cells(plan, restored, run, limits)
-    notes += _cell_notes(restored, run)
+    run, stuck = _without_stuck_cells(execute(plan.calls), restored, plan.calls, execute)
+    run = sandbox.without_culprit(run, plan.calls, execute)
+    results = _judge_all(plan, restored, run, limits, stuck)
+    judged = set()
+    if plan.policy == CARRY_FORWARD:
+        results, judged = _carry_forward(plan, results, run, execute)
+    results = _culprits(plan, results, run, judged) + _judge_cells(plan, restored, run, limits)
+    cell_notes, remarks = _cell_notes(restored, run, stuck)
+    notes += cell_notes
     if run.out_of_time:
         notes += (f"Your notebook was stopped: it used more than {limits.cpu:g} s of processor time (or ran "
                   f"{limits.wall:g} s); unfinished checks count as timeouts.",)
@@ -193,20 +207,47 @@ def _grade_submission(sub, plan, limits, runner):
                  if cell["id"].endswith("_solution"))
     ordered, cells = _in_notebook_order(plan, results)
     return SubmissionGrade(sub.student, sub.assignment, ordered, tuple(restored.tampering), notes,
-                           seconds=time.monotonic() - start, landlock=run.landlock, code=code, cells=cells)
+                           seconds=time.monotonic() - start, landlock=run.landlock, code=code, cells=cells,
+                           remarks=remarks)
 
 
-def _cell_notes(restored, run):
-    """A sentence for each locked or free cell that raised (a solution cell's error is in the
-    message of its exercise)."""
-    notes = ()
+def _without_stuck_cells(run, restored, calls, execute):
+    """(run, {cell id: (error, message)}): when the worker was stopped, or died, inside a cell (one
+    that never ends and swallows the alarm, or ends the process), the submission runs once more
+    without that cell and without the learner's own cells after it, which would most likely get
+    stuck the same way (restored.cells, which execute runs, loses them). So a stuck cell costs what
+    it defines, not the whole notebook."""
+    if run.cells_done or run.last_cell is None or run.last_cell >= len(restored.cells):
+        return run, {}
+    at = run.last_cell
+    cell = restored.cells[at]
+    restored.cells[at:] = [c for c in restored.cells[at + 1:] if c["id"] != "free"]
+    why = ("timeout", "it never finished") if run.out_of_time else (
+        "ProcessDied", f"it ended the notebook's process (exit status {run.exit_status})")
+    return execute(calls), {cell["id"]: why}
+
+
+def _cell_notes(restored, run, stuck):
+    """(a sentence for each locked cell that raised, one for each cell of the learner's own that
+    raised): the first are grading problems, the second only remarks for the learner. A solution
+    cell's error is in the message of its exercise. stuck: the cells left out (_without_stuck_cells)."""
+    notes, remarks = (), ()
+    for cell_id, (error, message) in stuck.items():
+        if cell_id == "free":
+            remarks += (f"A cell of your own was left out, with your own cells after it: {message}. The rest "
+                        "of the notebook was graded without them.",)
+        else:
+            what = "cell" if str(cell_id).endswith("_solution") else "locked cell"
+            notes += (f"The {what} {cell_id} was left out: {message}. The rest of the notebook was graded "
+                      "without it.",)
     for i, (error, message) in sorted(run.cell_errors.items()):
         cell_id = restored.cells[i]["id"] if i < len(restored.cells) else "?"
         if cell_id == "free":
-            notes += (f"One of your own cells raised {error}: {message} (it costs nothing by itself).",)
+            remarks += (f"A cell of your own (not graded) raised {error}: {message}. It costs nothing by "
+                        "itself; the grader ran the cells after it all the same.",)
         elif not str(cell_id).endswith("_solution") and cell_id not in restored.unanswered:
             notes += (f"The locked cell {cell_id} raised {error}: {message}.",)
-    return notes
+    return notes, remarks
 
 
 def _judge_cells(plan, restored, run, limits):
@@ -217,9 +258,9 @@ def _judge_cells(plan, restored, run, limits):
     return [judge_cell(c, reports.get(c.grade_id), c.grade_id in restored.unanswered, stopped) for c in plan.cells]
 
 
-def _judge_all(plan, restored, run, limits):
+def _judge_all(plan, restored, run, limits, stuck):
     cell_errors = {restored.cells[i]["id"]: err for i, err in sorted(run.cell_errors.items())
-                   if i < len(restored.cells)}
+                   if i < len(restored.cells)} | stuck
     started_calls = any(not o.timed_out for o in run.outcomes.values())
     results = []
     for info in plan.infos.values():
@@ -240,6 +281,11 @@ def _judge_all(plan, restored, run, limits):
                 results.append(Result(name, 0.0, info.points, "missing",
                                       f"The solution cell of `{name}` is not in your notebook (deleted, or its "
                                       f"metadata changed): write `{name}` in the cell given for it."))
+            elif name in run.late:
+                results.append(Result(name, 0.0, info.points, "missing",
+                                      f"`{name}` is defined only in a cell after its test cell, so the test finds "
+                                      f"no `{name}` (nbgrader runs the cells in order): define it in its solution "
+                                      "cell."))
             else:
                 results.append(unavailable(info, "missing"))
             continue
@@ -253,24 +299,86 @@ def _judge_all(plan, restored, run, limits):
     return results
 
 
-def _culprits(plan, results, run):
-    """Name the wrong functions a wrong function calls (catalogue uses + calls seen in the worker)."""
-    failing = {r.exercise for r in results if r.diagnosis != "ok"}
+def _wrong_callees(plan, results, run):
+    """{exercise: the failing exercises it calls, in catalogue order} for each failing exercise
+    that was called (catalogue uses, calls seen in the worker, calls of its reference)."""
+    failing = {r.exercise for r in results if r.diagnosis not in PASSED}
     order = {n: i for i, n in enumerate(plan.names)}
+    out = {}
+    for r in results:
+        if r.exercise not in failing or r.diagnosis in UNSEEN:
+            continue
+        wrong = sorted((_reached(plan, r.exercise, run) & failing) - {r.exercise}, key=lambda n: order.get(n, len(order)))
+        if wrong:
+            out[r.exercise] = wrong
+    return out
+
+
+def _reached(plan, name, run):
+    """The exercises the learner's `name` called (seen in the worker), and those its reference
+    calls that it looked up in vain (NameError)."""
+    outcomes = [run.outcomes.get((name, i)) for i in range(len(plan.cases[name]))]
+    looked_up = " ".join(o.error_message for o in outcomes if o is not None and o.error == "NameError")
+    known = set(plan.infos[name].uses) | {callee for case in plan.cases[name] for callee in case.given}
+    return run.called.get(name, set()) | {n for n in known if f"'{n}'" in looked_up}
+
+
+def _carry_forward(plan, results, run, execute):
+    """(results, the exercises judged again): each failing exercise that calls failing ones is
+    called again, in a second run, with those callees answering from the reference's recorded
+    calls (judge.given), and judged on that."""
+    wrong = _wrong_callees(plan, results, run)
+    calls = [{"exercise": name, "case": i, "inputs": wire.encode(case.inputs), "public": False,
+              "given": {callee: wire.encode(case.given.get(callee, [])) for callee in callees}}
+             for name, callees in wrong.items() for i, case in enumerate(plan.cases[name])]
+    if not calls:
+        return results, set()
+    again = execute(calls)
+    final, judged = {r.exercise: r for r in results}, set()
+    for name in _callees_first(wrong):
+        outcomes = [again.outcomes[(name, i)] for i in range(len(plan.cases[name]))]
+        blamed = {c: plan.infos[c].points for c in wrong[name] if final[c].diagnosis not in PASSED}
+        given = judge_given(plan.infos[name], plan.cases[name], outcomes, blamed or dict.fromkeys(wrong[name], 0.0))
+        if given is not None:
+            final[name] = given
+            judged.add(name)
+    return [final[r.exercise] for r in results], judged
+
+
+def _callees_first(wrong):
+    """The keys of wrong ({exercise: its wrong callees}), each after the callees it lists: a
+    callee is judged again before its callers say whether it cost them anything."""
+    order, seen = [], set()
+
+    def visit(name):
+        if name not in seen:
+            seen.add(name)
+            for callee in wrong.get(name, ()):
+                visit(callee)
+            if name in wrong:
+                order.append(name)
+
+    for name in wrong:
+        visit(name)
+    return order
+
+
+def _culprits(plan, results, run, judged=frozenset()):
+    """Name the wrong functions a wrong function calls, unless a run with right values in their
+    place judged it already (see _carry_forward)."""
+    order = {n: i for i, n in enumerate(plan.names)}
+    wrong_callees = _wrong_callees(plan, results, run)
 
     def callees(name):
-        uses = set(plan.infos[name].uses) | run.called.get(name, set())
-        return {n for n in uses if n in failing and n in order and n != name}
+        return set(wrong_callees.get(name, ()))
 
     out = []
     for r in results:
-        wrong = callees(r.exercise) if r.diagnosis not in ("ok", "missing", "not_implemented") else set()
+        wrong = callees(r.exercise) if r.exercise not in judged else set()
         if wrong:
             roots = {n for n in wrong if not callees(n)} or wrong
             named = sorted(roots, key=order.get)
-            listed = " and ".join(f"`{n}`" for n in named)
-            tail = "which is wrong: fix that first" if len(named) == 1 else "which are wrong: fix those first"
-            r = Result(r.exercise, r.score, r.max_score, r.diagnosis, f"{r.message} It calls {listed}, {tail}.")
+            r = Result(r.exercise, r.score, r.max_score, r.diagnosis, f"{r.message} {culprits_sentence(named)}")
         out.append(r)
     return out
 
@@ -379,9 +487,10 @@ def _course_full(root, exc, cache):
 
 
 def grade(course, assignments=None, jobs: int | None = None, force: bool = False, limits: sandbox.Limits | None = None,
-          quiet: bool = False, dask: str | None = None) -> Summary:
+          quiet: bool = False, dask: str | None = None, policy: str | None = None) -> Summary:
     """Grade a course directory; return a Summary. CommandError for an unusable command or course.
-    dask: the address of a Dask scheduler to spread the submissions over (None: this machine)."""
+    dask: the address of a Dask scheduler to spread the submissions over (None: this machine);
+    policy: course_config's CARRY_FORWARD or STRICT for this run (None: the course's setting)."""
     start = time.monotonic()
     limits = limits or sandbox.Limits()
     jobs = jobs or os.cpu_count() or 1
@@ -399,7 +508,10 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     report_files.check_database(root)
     cat = catalogue.for_course(root)
     seed = seeds.grading_seed(root)
-    fingerprint = results.fingerprint(limits, seed, cat.files)
+    policy = policy or course_config.policy(root)
+    if policy not in course_config.POLICIES:
+        raise CommandError(f"--policy must be one of {', '.join(course_config.POLICIES)}, not {policy!r}")
+    fingerprint = results.fingerprint(limits, seed, cat.files, policy)
     cache, todo, reused = _todo(root, subs, everything, force, fingerprint)
 
     # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
@@ -410,7 +522,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
         for z in zygotes:
             z.spawn()
             idle.put(z)
-        plans = {a: make_plan(root, a, seed, cat) for a in needed}
+        plans = {a: make_plan(root, a, seed, cat, policy) for a in needed}
         report_files.check_gradebook(root, {a: _graded_ids(plan.source) for a, plan in plans.items()})
         threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)

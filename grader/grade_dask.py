@@ -23,7 +23,7 @@ _REMOTE_PLANS = {}  # per Dask worker process: (assignment, source digest, finge
 _REMOTE_LOCK = threading.Lock()
 
 
-def _remote_plan(assignment, source_name, source_text, checks, fingerprint, limits, seed):
+def _remote_plan(assignment, source_name, source_text, checks, fingerprint, limits, seed, policy):
     """The Plan of an assignment on a Dask worker, computed there once (the cases are
     deterministic, from the course's seed), with the course's own checks ({file name: text}, the
     instructor's code, which the client sends); refuses to grade with a grader that is not the
@@ -40,10 +40,10 @@ def _remote_plan(assignment, source_name, source_text, checks, fingerprint, limi
                 (folder / COURSE_CHECKS).mkdir(exist_ok=True)
                 (folder / COURSE_CHECKS / Path(name).name).write_text(text, encoding="utf-8")
             cat = for_course(folder)
-            if grader_fingerprint(limits, seed, cat.files) != fingerprint:
+            if grader_fingerprint(limits, seed, cat.files, policy) != fingerprint:
                 raise RuntimeError("this Dask worker runs another version of backprop-course than the "
                                    "client: install the same version on every worker")
-            _REMOTE_PLANS[key] = make_plan(folder, assignment, seed, cat)
+            _REMOTE_PLANS[key] = make_plan(folder, assignment, seed, cat, policy)
         return _REMOTE_PLANS[key]
 
 
@@ -56,7 +56,7 @@ def grade_remote(task: str) -> str:
     t = json.loads(task)
     limits = sandbox.Limits(**t["limits"])
     plan = _remote_plan(t["assignment"], t["source_name"], t["source"], t["checks"], t["fingerprint"], limits,
-                        t["seed"])
+                        t["seed"], t["policy"])
     if not hasattr(_REMOTE, "zygote"):
         import atexit
         _REMOTE.zygote = sandbox.Zygote(limits)
@@ -84,7 +84,7 @@ def _task(sub, plan, limits, fingerprint, checks):
                        "name": sub.path.name if sub.path else None, "notebook": notebook,
                        "source": plan.source.path.read_text(encoding="utf-8"), "source_name": plan.source.path.name,
                        "checks": checks, "fingerprint": fingerprint,
-                       "limits": asdict(limits), "seed": plan.seed})
+                       "limits": asdict(limits), "seed": plan.seed, "policy": plan.policy})
 
 
 def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]], plans: dict[str, Plan],

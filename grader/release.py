@@ -94,6 +94,7 @@ def stage(root: Path, staging: Path, chosen: list[Source], cat: catalogue.Catalo
         if (root / name).is_file():
             shutil.copy2(root / name, staging / name)
     (staging / course_config.CONFIG_FILE).write_text(text, encoding="utf-8")
+    policy = course_config.policy(staging)
     for source in chosen:
         target = staging / "source" / source.assignment
         if (root / "source" / source.assignment).is_dir():  # keep files the instructor added next to the notebook
@@ -101,7 +102,7 @@ def stage(root: Path, staging: Path, chosen: list[Source], cat: catalogue.Catalo
                             ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         target.mkdir(parents=True, exist_ok=True)
         (staging / source.relative).write_bytes(source.data)
-        write_selfcheck(target, source.assignment, cat)
+        write_selfcheck(target, source.assignment, cat, policy)
     return added, warnings
 
 

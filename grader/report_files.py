@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from . import catalogue, course_config
 from .cell_grades import MANUAL
 from .errors import CommandError
+from .judge.diagnose import PASSED
 
 if TYPE_CHECKING:
     from .discover import Problem
@@ -120,14 +121,14 @@ def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.P
         code[exercise] = code.get(exercise, "") + text
     rows = []
     for r in grade.results:
-        cls = "ok" if r.diagnosis == "ok" else "bad"
+        cls = "ok" if r.diagnosis in PASSED else "bad"
         source = cat.exercises[r.exercise].info.source if r.exercise in cat.exercises else ""
         yours = (f"<details{'' if r.diagnosis == 'ok' else ' open'}><summary>your code</summary>"
                  f"<pre>{e(code[r.exercise])}</pre></details>" if r.exercise in code else "")
         rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{_number(r.score)} / {_number(r.max_score)}</td>"
                     f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}"
                     + (f"<div class=\"src\">source: {e(source)}</div>" if source else "") + f"{yours}</td></tr>")
-    notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes)
+    notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes + grade.remarks)
     if grade.tampering:
         notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "
                   "cells, and your scores are not affected. " + e(" ".join(grade.tampering)) + "</p>")

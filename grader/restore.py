@@ -15,19 +15,23 @@ What is executed, in the source notebook's order (see grader.sandbox.worker):
 - the test cells the catalogue does not diagnose (added by the instructor, or in an assignment of
   their own), the source's text with its hidden tests, marked "graded": they are scored as
   nbgrader scores them;
-- with free=True (an assignment with no catalogue exercise, graded exactly as nbgrader runs it),
-  the learner's own code cells too, each after the known cell it follows in the submission.
+- the learner's own code cells (helpers, experiments, plots), each after the known cell it follows
+  in the submission, as nbgrader runs them: a helper defined anywhere is there for the exercises
+  that call it, and a cell that raises costs nothing by itself (the feedback says so). The
+  notebook's own ungraded cells, where the learner left them unchanged, keep only their
+  imports, functions and classes (definitions_only): their demonstrations cost seconds and grade
+  nothing.
 The catalogue's test cells are not executed: the grader calls the functions itself on hidden
 cases, so such a cell would only rerun the public self-check (and the source's hold hidden tests
-that import the grader). In assignments with catalogue exercises, the learner's free cells are not
-executed either: they hold experiments — prints, plots, long trainings — which are not graded and
-would only cost time or break the run; every graded function must be written in its solution
-cell, as the student version says. The solution cells of the source are never read: they hold
-the reference code.
+that import the grader). In its place goes a marker, {"id": "test_<name>", "bind": name}: the
+function graded is the one the name meant there, as for nbgrader's test cell, not a later cell's
+redefinition. The solution cells of the source are never read: they hold the
+reference code.
 
 A notebook that cannot be read (not JSON, an nbformat version that cannot be converted to 4, a
 broken cell list, too big) raises Unreadable with a message for the learner.
 """
+import ast
 import errno
 import os
 import re
@@ -168,22 +172,41 @@ def _unanswered(cell):
         return False
 
 
-def _free_cells(cells, known):
-    """{grade_id of the known cell it follows, or None: [code of the learner's own cells after it]}."""
+def _free_cells(cells, known, demonstrations):
+    """{grade_id of the known cell it follows, or None: [code of the learner's own cells after it]}.
+    A cell that is one of the source's ungraded code cells, unchanged (demonstrations: their
+    normalised texts), keeps only its definitions (definitions_only)."""
     after, anchor = {}, None
     for cell in cells:
         grade_id = _meta(cell).get("grade_id")
         if grade_id in known:
             anchor = grade_id
         elif cell.get("cell_type") == "code":
-            after.setdefault(anchor, []).append(_text(cell))
+            text = _text(cell)
+            after.setdefault(anchor, []).append(definitions_only(text) if _norm(text) in demonstrations else text)
     return after
 
 
-def restore(path: str | Path, source: Source, tests: frozenset = frozenset(), free: bool = False) -> Restored:
+DEFINITIONS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def definitions_only(code: str) -> str:
+    """The imports, functions and classes a cell defines at its top level, without the rest. The
+    notebook's own demonstrations (a training run for a plot, a printout) are the same in every
+    submission and graded nowhere; running them for every learner would cost seconds a notebook,
+    while a helper they define may serve the learner's functions."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return code
+    return "\n".join(ast.get_source_segment(code, node) for node in tree.body if isinstance(node, DEFINITIONS))
+
+
+def restore(path: str | Path, source: Source, tests: frozenset = frozenset(),
+            diagnosed: frozenset = frozenset()) -> Restored:
     """Restored cells to execute and the tampering found, for the submission at path. tests: the
-    grade_ids of the source's test cells to run too (their source text, "graded"); free: run the
-    learner's own code cells too, each after the cell it follows in the submission."""
+    grade_ids of the source's test cells to run too (their source text, "graded"); diagnosed: the
+    names of the exercises the grader calls, whose test cells become "bind" markers."""
     cells = _read(path)
     by_id = {}
     for cell in cells:
@@ -192,7 +215,8 @@ def restore(path: str | Path, source: Source, tests: frozenset = frozenset(), fr
             by_id.setdefault(grade_id, []).append(cell)
     known = {c.grade_id: c for c in source.cells if c.grade_id}
     restored = Restored(cells=[])
-    own = _free_cells(cells, known) if free else {}
+    demonstrations = {_norm(c.source) for c in source.cells if c.role == "free" and c.cell_type == "code"}
+    own = _free_cells(cells, known, demonstrations)
     restored.cells += [{"id": "free", "code": code} for code in own.get(None, [])]
     for grade_id, copies in by_id.items():
         if len(copies) > 1 and grade_id in known:
@@ -219,5 +243,7 @@ def restore(path: str | Path, source: Source, tests: frozenset = frozenset(), fr
             restored.cells.append({"id": cell.grade_id, "code": cell.source})
         elif cell.role == "test" and cell.grade_id in tests:
             restored.cells.append({"id": cell.grade_id, "code": cell.source, "graded": True})
+        elif cell.role == "test" and cell.grade_id.removeprefix("test_") in diagnosed:
+            restored.cells.append({"id": cell.grade_id, "code": "", "bind": cell.grade_id.removeprefix("test_")})
         restored.cells += [{"id": "free", "code": code} for code in own.get(cell.grade_id, [])]
     return restored

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .sandbox import Limits
 
 RESULTS = Path(".backprop-course") / "results"
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class SubmissionGrade:
     landlock: int | None = None  # the Landlock ABI the worker ran under, 0 when none, None: no worker
     code: tuple = ()  # (exercise, the learner's code for it), for the feedback page
     cells: tuple = ()  # the grade_id of the cell each result scores, in the gradebook
+    remarks: tuple = ()  # for the learner only, not a grading problem (a cell of their own that raised)
 
     @property
     def score(self) -> float:
@@ -46,11 +47,11 @@ class SubmissionGrade:
         return sum(r.max_score for r in self.results)
 
 
-def fingerprint(limits: Limits, seed: int, course_checks: Sequence[Path] = ()) -> str:
+def fingerprint(limits: Limits, seed: int, course_checks: Sequence[Path] = (), policy: str = "") -> str:
     """A digest of everything a result depends on besides the submission and its source: the
-    grader's code, the checks (the package's and the course's own), the reference, the limits
-    and the seed of the hidden cases."""
-    h = hashlib.sha256(repr((CACHE_VERSION, seed, limits)).encode())
+    grader's code, the checks (the package's and the course's own), the reference, the limits,
+    the seed of the hidden cases and the grading policy."""
+    h = hashlib.sha256(repr((CACHE_VERSION, seed, limits, policy)).encode())
     here = Path(__file__).parent
     import exercises
     import solutions
@@ -104,7 +105,8 @@ def to_json(g: SubmissionGrade) -> dict:
 def from_json(d: dict) -> SubmissionGrade:
     return SubmissionGrade(d["student"], d["assignment"], tuple(Result(**r) for r in d["results"]),
                            tuple(d["tampering"]), tuple(d["notes"]), d["seconds"], d.get("landlock"),
-                           tuple(tuple(pair) for pair in d.get("code", ())), tuple(d.get("cells", ())))
+                           tuple(tuple(pair) for pair in d.get("code", ())), tuple(d.get("cells", ())),
+                           tuple(d.get("remarks", ())))
 
 
 class StoredGrades(Sequence):

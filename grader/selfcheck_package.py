@@ -5,6 +5,7 @@ from pathlib import Path
 
 from . import catalogue, judge
 from .check import public_cases
+from .course_config import CARRY_FORWARD
 
 PACKAGE = "backprop_selfcheck"
 
@@ -19,13 +20,14 @@ def copy_judge(target: str | Path) -> Path:
     return target
 
 
-def write_selfcheck(directory: str | Path, assignment: str, cat: catalogue.Catalogue = catalogue.PACKAGE) -> Path:
-    """Create directory/backprop_selfcheck/ (judge modules and the public cases of the assignment's
-    exercises in cat); return its path."""
+def write_selfcheck(directory: str | Path, assignment: str, cat: catalogue.Catalogue = catalogue.PACKAGE,
+                    policy: str = CARRY_FORWARD) -> Path:
+    """Create directory/backprop_selfcheck/ (judge modules, the course's grading policy and the
+    public cases of the assignment's exercises in cat); return its path."""
     target = Path(directory) / PACKAGE
     if target.exists():
         shutil.rmtree(target)
     copy_judge(target)
-    data = json.dumps(public_cases(assignment, cat), indent=1, ensure_ascii=False)
+    data = json.dumps({"policy": policy, "exercises": public_cases(assignment, cat)}, indent=1, ensure_ascii=False)
     (target / "public_cases.json").write_text(data + "\n", encoding="utf-8")
     return target

@@ -21,14 +21,19 @@ def _ascent(x0, lr, steps):
     return np.array(xs)
 
 
-def _convergence_state(rng):
-    """Converged or not with probability ½ each: the largest change is 1.6 … 10 times below tol or as
-    many times above it (the other changes smaller), so that True, or False, on every call fails one
-    of the 20 random states but for a chance of 2⁻²⁰."""
+def _convergence_state(rng, i):
+    """Not converged and converged in turn: the largest change is 1.6 … 10 times above tol, or as many
+    times below it (the other changes smaller), so that True, or False, on every call fails half the
+    random states. Every fourth state changes by more than tol only downwards, the other entries
+    rising by less than tol: the size of a change counts, not its sign."""
     w_old = rng.normal(size=3)
     tol = float(rng.choice([1e-6, 1e-2]))
     factor = 10 ** rng.uniform(0.2, 1.0)
-    largest = tol / factor if rng.random() < 0.5 else tol * factor
+    largest = tol / factor if i % 2 else tol * factor
+    if i % 4 == 0:
+        change = rng.uniform(0, 0.9 * tol, size=3)
+        change[rng.integers(3)] = -largest
+        return [w_old, w_old + change, tol]
     step = rng.normal(size=3)
     return [w_old, w_old + step * (largest / np.max(np.abs(step))), tol]
 
@@ -88,8 +93,7 @@ EXERCISES = [
     Exercise(
         _info("has_converged", 1, "max |W_new − W_old| < tol", "003, What is convergence"),
         S.has_converged,
-        lambda rng: _convergence_state(rng),
+        _convergence_state,
         worked=(("003: W_new ≈ W_old", [[0.5, -0.2], [0.5000001, -0.2], 1e-6]),),
-        n_random=20,
     ),
 ]

@@ -42,6 +42,13 @@
 # **How to check yourself.** Replace each `raise NotImplementedError()` with your code, run the cell,
 # then run the test cell below it: it prints ✔ or says what looks wrong. `check_all(globals())` at the
 # end prints a table of all the exercises. The grader runs the same checks on hidden inputs.
+#
+# **Cells of your own.** Add them wherever you like. The grader runs the whole notebook from the
+# top, as *Restart Kernel and Run All Cells* does: a helper you define above the function that
+# uses it counts, and a cell of yours that fails costs nothing by itself. Give each function new
+# values to return and leave its arguments as they came: the caller may still need them. A
+# function that is wrong only because another exercise it calls is wrong loses nothing for it,
+# unless your course grades strictly; its check names the one to fix first.
 
 # %% nbgrader={"grade_id": "setup", "grade": false, "solution": false, "locked": true, "schema_version": 3}
 import numpy as np

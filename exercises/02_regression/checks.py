@@ -48,31 +48,49 @@ def _gradients_with_transposed_W1(x, y, params):
     return {**grads, "W1": grads["W1"].T}
 
 
-def _sgd_sequential(X, Y, params, lr, epochs, seed):
-    """Updates W2 first, then computes the hidden gradients with the new W2."""
-    X, Y = np.asarray(X, float), np.asarray(Y, float)
-    rng = np.random.default_rng(seed)
-    params = {k: np.array(v, float) if np.ndim(v) else float(v) for k, v in params.items()}
-    losses = []
-    for _ in range(epochs):
-        step = []
-        for _ in range(len(X)):
-            i = rng.integers(len(X))
-            x, y = X[i], Y[i]
-            O11, O12, y_hat = S.forward_regression(x, params)
-            step.append(S.mse_loss(y, y_hat))
-            g = S.gradients_regression(x, y, params)
-            params["W2"] = params["W2"] - lr * g["W2"]
-            params["b2"] = params["b2"] - lr * g["b2"]
-            g = S.gradients_regression(x, y, params)
-            params["W1"] = params["W1"] - lr * g["W1"]
-            params["b1"] = params["b1"] - lr * g["b1"]
-        losses.append(np.mean(step))
-    return params, np.array(losses)
+def _sgd_updating_W2_first(hidden_gradients):
+    """The training loop with W2 and b21 updated first, then W1 and b1 from
+    hidden_gradients(x, y, ŷ of the forward pass, params with the new W2) -> (∂L/∂W1, ∂L/∂b1)."""
+    def train(X, Y, params, lr, epochs, seed):
+        X, Y = np.asarray(X, float), np.asarray(Y, float)
+        rng = np.random.default_rng(seed)
+        params = {k: np.array(v, float) if np.ndim(v) else float(v) for k, v in params.items()}
+        losses = []
+        for _ in range(epochs):
+            step = []
+            for _ in range(len(X)):
+                i = rng.integers(len(X))
+                x, y = X[i], Y[i]
+                y_hat = S.forward_regression(x, params)[2]
+                step.append(S.mse_loss(y, y_hat))
+                g = S.gradients_regression(x, y, params)
+                params["W2"] = params["W2"] - lr * g["W2"]
+                params["b2"] = params["b2"] - lr * g["b2"]
+                W1, b1 = hidden_gradients(x, y, y_hat, params)
+                params["W1"] = params["W1"] - lr * W1
+                params["b1"] = params["b1"] - lr * b1
+            losses.append(np.mean(step))
+        return params, np.array(losses)
+    return train
 
 
-def _update_inputs(rng):
-    shape = () if rng.random() < 0.5 else (2, 2)
+def _recomputed(x, y, y_hat, params):
+    """All gradients again with the new W2 (a new forward pass too)."""
+    g = S.gradients_regression(x, y, params)
+    return g["W1"], g["b1"]
+
+
+def _through_new_W2(x, y, y_hat, params):
+    """The old ∂L/∂ŷ times the new W2 (the mistake as the notebook warns of it)."""
+    W2_11, W2_21 = params["W2"]
+    W1 = np.array([[S.dL_dW1_11(y, y_hat, W2_11, x[0]), S.dL_dW1_12(y, y_hat, W2_21, x[0])],
+                   [S.dL_dW1_21(y, y_hat, W2_11, x[1]), S.dL_dW1_22(y, y_hat, W2_21, x[1])]])
+    return W1, np.array([S.dL_db11(y, y_hat, W2_11), S.dL_db12(y, y_hat, W2_21)])
+
+
+def _update_inputs(rng, i):
+    """A number and a (2, 2) array in turn: an update in place shows on the arrays."""
+    shape = () if i % 2 else (2, 2)
     param, grad = rng.normal(size=shape), rng.normal(size=shape)
     lr = float(rng.choice([0.01, 0.1, 0.5]))
     return [float(param), float(grad), lr] if shape == () else [param, grad, lr]
@@ -136,7 +154,7 @@ EXERCISES = [
         _info("update_parameter", 1, "W_new = W_old − η·∂L/∂W_old",
               hints={"sign_flipped": "The step goes uphill: subtract η·gradient, W_new = W_old − η·∂L/∂W."}),
         S.update_parameter,
-        lambda rng: _update_inputs(rng),
+        _update_inputs,
         variants={"sign_flipped": lambda p, g, lr: p + lr * g},
     ),
     Exercise(
@@ -144,11 +162,16 @@ EXERCISES = [
               "updated from their old values, epoch loss = mean of the step losses",
               "000 and 003, Summarizing Back Propagation Algorithm",
               hints={"used_updated_weights": "The hidden-layer gradients used the already-updated W2: "
-                                             "compute all nine gradients first, then update."},
+                                             "compute all nine gradients first, then update.",
+                     "used_updated_weights/old_y_hat": "The hidden-layer gradients multiplied the old "
+                                                       "∂L/∂ŷ by the already-updated W2_11 and W2_21: take "
+                                                       "all nine gradients from the old parameters, then "
+                                                       "update."},
               uses=("forward_regression", "mse_loss", "gradients_regression", "update_parameter")),
         S.train_regression,
         _training_inputs,
         n_random=3,
-        variants={"used_updated_weights": _sgd_sequential},
+        variants={"used_updated_weights": _sgd_updating_W2_first(_recomputed),
+                  "used_updated_weights/old_y_hat": _sgd_updating_W2_first(_through_new_W2)},
     ),
 ]

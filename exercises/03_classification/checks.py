@@ -23,8 +23,10 @@ def _info(name, points, formula, source=SOURCE, **kw):
     return ExerciseInfo(name, A, points, formula, source, **kw)
 
 
-def _label(rng):
-    return float(rng.integers(0, 2))
+def _label(i):
+    """y = 1 and y = 0 in turn by the random state's number i: every seed's states take both terms
+    of the loss, −y·log ŷ and −(1 − y)·log(1 − ŷ)."""
+    return float(1 - i % 2)
 
 
 def _activation(rng, size=None):
@@ -41,9 +43,9 @@ def _activation_input(rng):
     return [_activation(rng)] if rng.random() < 0.5 else [_activation(rng, int(rng.integers(2, 6)))]
 
 
-def _y_yhat(rng, n_weights=0, n_activations=0, n_inputs=0):
+def _y_yhat(rng, i, n_weights=0, n_activations=0, n_inputs=0):
     """[y, ŷ, then weights from N(0, 1), sigmoid outputs in (0.02, 0.98), inputs from N(0, 1)]."""
-    return ([_label(rng), _activation(rng)] + [float(v) for v in rng.normal(size=n_weights)]
+    return ([_label(i), _activation(rng)] + [float(v) for v in rng.normal(size=n_weights)]
             + [_activation(rng) for _ in range(n_activations)] + [float(v) for v in rng.normal(size=n_inputs)])
 
 
@@ -77,7 +79,7 @@ def _hidden(name, parameter, W2, O, x=None):
                                                   f"{O}(1 − {O}); do not apply σ to {O} again.",
         "wrong_input": f"The σ′ on this path belongs to the hidden unit, {O}(1 − {O}); the output's "
                        f"ŷ(1 − ŷ) has already cancelled into −(y − ŷ)."})
-    return Exercise(info, getattr(S, name), lambda rng: _y_yhat(rng, 1, 1, 1 if x else 0), variants={
+    return Exercise(info, getattr(S, name), lambda rng, i: _y_yhat(rng, i, 1, 1, 1 if x else 0), variants={
         "missing_activation_derivative": _hidden_path(_without_sigma_prime),
         "activation_derivative_on_preactivation": _hidden_path(_sigma_prime_of_activation),
         "wrong_input": _hidden_path(_sigma_prime_of_output)})
@@ -89,14 +91,21 @@ def _output(name, parameter, O=None):
     info = _info(name, 1, formula, hints={
         "sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}",
         "missing_activation_derivative": "The chain passes through ŷ = σ(Z_f): multiply ∂L/∂ŷ by "
-                                         "∂ŷ/∂Z_f = ŷ(1 − ŷ), which cancels its denominator."})
+                                         "∂ŷ/∂Z_f = ŷ(1 − ŷ), which cancels its denominator.",
+        "wrong_loss/squared_error": "−(y − ŷ)·ŷ(1 − ŷ) is ∂L/∂Z_f for a squared error. With binary "
+                                    "cross-entropy, ∂L/∂ŷ = −(y − ŷ)/(ŷ(1 − ŷ)), and its denominator "
+                                    f"cancels σ′: {formula}."})
 
     def without_sigma_prime(y, y_hat, *O):
         return S.dL_dyhat_bce(y, y_hat) * (O[0] if O else 1.0)
-    # Without O the answer is ŷ − y, which is ŷ itself wherever y = 0 (half the states): 20 states
-    # leave returning ŷ unchanged a chance of 2⁻²⁰ of passing.
-    return Exercise(info, getattr(S, name), lambda rng: _y_yhat(rng, 0, 1 if O else 0),
-                    variants={"missing_activation_derivative": without_sigma_prime}, n_random=6 if O else 20)
+
+    def squared_error_delta(y, y_hat, *O):
+        return -(y - y_hat) * y_hat * (1 - y_hat) * (O[0] if O else 1.0)
+    # Without O the answer is ŷ − y, which is ŷ itself wherever y = 0: every other state has y = 1,
+    # where returning ŷ unchanged fails.
+    return Exercise(info, getattr(S, name), lambda rng, i: _y_yhat(rng, i, 0, 1 if O else 0),
+                    variants={"missing_activation_derivative": without_sigma_prime,
+                              "wrong_loss/squared_error": squared_error_delta})
 
 
 def _clf_gradients(x, y, params, slope):
@@ -107,6 +116,25 @@ def _clf_gradients(x, y, params, slope):
     hidden = delta * np.asarray(params["W2"], dtype=float) * slope(O, y_hat)
     return {"W1": np.outer(np.asarray(x, dtype=float), hidden), "b1": hidden, "W2": delta * O,
             "b2": float(delta)}
+
+
+def _sigma_prime_of_one_unit(unit):
+    """slope(O, ŷ) for _clf_gradients with σ′ left out for the other hidden unit (index 1 − unit)."""
+    def slope(O, y_hat):
+        kept = S.sigmoid_derivative(O)
+        kept[1 - unit] = 1.0
+        return kept
+    return slope
+
+
+def _hidden_activation(f):
+    """forward_classification with f instead of σ at the hidden units (the output keeps σ)."""
+    def forward(x, params):
+        W1, b1 = np.asarray(params["W1"], dtype=float), np.asarray(params["b1"], dtype=float)
+        O11, O12 = f(np.asarray(x, dtype=float) @ W1 + b1)
+        y_hat = S.sigmoid(params["W2"][0] * O11 + params["W2"][1] * O12 + params["b2"])
+        return float(O11), float(O12), float(y_hat)
+    return forward
 
 
 def _transposed_forward(x, params):
@@ -131,7 +159,10 @@ def _train_with_updated_output_weights(X, Y, params, lr, epochs, seed):
 def _training_inputs(rng):
     n = int(rng.integers(4, 9))
     X = rng.normal(size=(n, 2))
-    Y = (X @ np.array([1.5, -0.7]) + 0.3 > 0).astype(float)
+    score = X @ np.array([1.5, -0.7]) + 0.3
+    Y = (score > 0).astype(float)
+    if Y.min() == Y.max():  # both labels, both terms of the loss: the row nearest the boundary changes sides
+        Y[np.argmin(np.abs(score))] = 1 - Y[0]
     params = {k: v * 0.5 for k, v in random_params(rng).items()}
     return [X, Y, params, float(rng.choice([0.1, 0.5])), int(rng.integers(1, 4)), int(rng.integers(0, 1000))]
 
@@ -216,26 +247,39 @@ EXERCISES = [
         _info("forward_classification", 2, "O11 = σ(W1_11·x1 + W1_21·x2 + b11), "
               "O12 = σ(W1_12·x1 + W1_22·x2 + b12), ŷ = σ(W2_11·O11 + W2_21·O12 + b21)",
               hints={"wrong_input": "W1[i-1, j-1] is W1_ij, the weight from input i to hidden unit j: "
-                                    "O11 uses the first column, W1[0, 0] and W1[1, 0]."},
+                                    "O11 uses the first column, W1[0, 0] and W1[1, 0].",
+                     "wrong_activation/tanh": "The hidden units used tanh; in this network every unit, "
+                                              "hidden ones too, is a sigmoid: O11 = σ(…), O12 = σ(…).",
+                     "wrong_activation/linear": "The hidden units stayed linear, as in notebook 02; here "
+                                                "they are sigmoids: O11 = σ(W1_11·x1 + W1_21·x2 + b11), "
+                                                "likewise O12."},
               uses=("sigmoid",)),
         S.forward_classification,
         lambda rng: [random_row(rng), random_params(rng)],
-        variants={"wrong_input": _transposed_forward},
+        variants={"wrong_input": _transposed_forward, "wrong_activation/tanh": _hidden_activation(np.tanh),
+                  "wrong_activation/linear": _hidden_activation(lambda z: z)},
     ),
     Exercise(
         _info("gradients_classification", 2, "the nine BCE derivatives in a dict shaped like params, "
               "gradient W1[i-1, j-1] = ∂L/∂W1_ij",
               hints={**GRADIENT_HINTS,
                      "wrong_input": "The W1 gradient is transposed: entry [i-1, j-1] is ∂L/∂W1_ij, "
-                                    "from input i to hidden unit j."},
+                                    "from input i to hidden unit j.",
+                     **{f"missing_activation_derivative/O1{unit + 1}":
+                        f"σ′ is missing on the paths through O1{unit + 1} only: the gradients of "
+                        f"W1_1{unit + 1}, W1_2{unit + 1} and b1{unit + 1} need the factor "
+                        f"O1{unit + 1}(1 − O1{unit + 1}), as those through O1{2 - unit} have it."
+                        for unit in (0, 1)}},
               uses=("forward_classification", "dL_dW2_11_clf", "dL_dW2_21_clf", "dL_db21_clf", "dL_dW1_11_clf",
                     "dL_dW1_21_clf", "dL_db11_clf", "dL_dW1_12_clf", "dL_dW1_22_clf", "dL_db12_clf")),
         S.gradients_classification,
-        lambda rng: [random_row(rng), _label(rng), random_params(rng)],
+        lambda rng, i: [random_row(rng), _label(i), random_params(rng)],
         variants={"missing_activation_derivative": lambda x, y, p: _clf_gradients(x, y, p, _without_sigma_prime),
                   "activation_derivative_on_preactivation":
                       lambda x, y, p: _clf_gradients(x, y, p, _sigma_prime_of_activation),
-                  "wrong_input": _gradients_with_transposed_W1},
+                  "wrong_input": _gradients_with_transposed_W1,
+                  "missing_activation_derivative/O11": lambda x, y, p: _clf_gradients(x, y, p, _sigma_prime_of_one_unit(1)),
+                  "missing_activation_derivative/O12": lambda x, y, p: _clf_gradients(x, y, p, _sigma_prime_of_one_unit(0))},
     ),
     Exercise(
         _info("train_classification", 3, "each epoch n steps on rows rng.integers(n), all nine parameters "
@@ -262,7 +306,7 @@ EXERCISES = [
                                     "ŷ(1 − ŷ) has already cancelled into ŷ − y."},
               uses=("sigmoid", "sigmoid_derivative", "dL_dz_output")),
         S.gradients_single_hidden,
-        lambda rng: [random_row(rng), _label(rng), _single_hidden_params(rng)],
+        lambda rng, i: [random_row(rng), _label(i), _single_hidden_params(rng)],
         variants={"missing_activation_derivative": _single_hidden_gradients(_without_sigma_prime),
                   "activation_derivative_on_preactivation": _single_hidden_gradients(_sigma_prime_of_activation),
                   "wrong_input": _single_hidden_gradients(_sigma_prime_of_output)},

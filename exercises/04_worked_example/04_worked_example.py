@@ -31,6 +31,13 @@
 # **How to check yourself.** Write each function in its cell, run it, then run the locked test cell below
 # it: it prints ✔ or tells you what looks wrong. The cells after a test print your numbers next to the
 # document's. At the end, `check_all(globals())` prints a table of every exercise.
+#
+# **Cells of your own.** Add them wherever you like. The grader runs the whole notebook from the
+# top, as *Restart Kernel and Run All Cells* does: a helper you define above the function that
+# uses it counts, and a cell of yours that fails costs nothing by itself. Give each function new
+# values to return and leave its arguments as they came: the caller may still need them. A
+# function that is wrong only because another exercise it calls is wrong loses nothing for it,
+# unless your course grades strictly; its check names the one to fix first.
 
 # %% nbgrader={"grade_id": "setup", "grade": false, "solution": false, "locked": true, "schema_version": 3}
 import numpy as np

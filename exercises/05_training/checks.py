@@ -56,10 +56,24 @@ def _shuffled_epochs(rng):
     return int(rng.integers(2, 5))
 
 
-def _minibatch_inputs(rng):
-    X, Y, params = _data(rng)
-    n = len(X)
-    batch_size = int(rng.choice([b for b in range(2, n) if n % b]))  # the last batch is smaller
+# The batch sizes of train_minibatch's random states, in turn: each cuts the shuffled rows differently.
+BATCH_SIZES = (
+    lambda n: [b for b in range(2, n) if n % b],  # the last batch is smaller (and must be kept)
+    lambda n: [b for b in range(2, n) if n % b == 0],  # batches fill the rows exactly: no empty batch after
+    lambda n: [1],  # one row per batch, stochastic
+    lambda n: [n],  # one batch of all the rows, full batch with a new order each epoch
+    lambda n: list(range(n + 1, 2 * n + 1)),  # more than n: still one batch of all the rows
+)
+
+
+def _minibatch_inputs(rng, i):
+    """Random state i takes its batch size from BATCH_SIZES[i % 5] (n is drawn again until that kind
+    exists: a proper divisor needs n = 6, 8, 9 or 10)."""
+    sizes = []
+    while not sizes:
+        X, Y, params = _data(rng)
+        sizes = BATCH_SIZES[i % len(BATCH_SIZES)](len(X))
+    batch_size = int(rng.choice(sizes))
     return [X, Y, params, _lr(rng), _shuffled_epochs(rng), batch_size, int(rng.integers(0, 1000))]
 
 
@@ -171,7 +185,7 @@ EXERCISES = [
               uses=USES_LOOP),
         S.train_minibatch,
         _minibatch_inputs,
-        n_random=3,
+        n_random=5,  # one state of each kind of BATCH_SIZES
         variants={"wrong_value": _minibatch_same_order},
     ),
     Exercise(

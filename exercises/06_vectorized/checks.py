@@ -3,14 +3,17 @@ import numpy as np
 
 import solutions as S
 
+from exercises import checks
 from grader.judge.diagnose import ExerciseInfo
 from grader.judge.wire import Callable
 from grader.exercise import Exercise
+
 
 A = "06_vectorized"
 SOURCE = "002 (X·W + b per layer) and 004 (the chain rule), in matrix form"
 FINITE_DIFFERENCE = "the centred finite difference the grader itself uses"
 KINDS = ("linear", "sigmoid", "tanh", "relu")
+IN_TURN = ("relu", "sigmoid", "tanh", "linear")  # the kind random state i takes: IN_TURN[i % 4]
 DERIVATIVES = "f′ = 1 (linear), σ(Z)(1 − σ(Z)) (sigmoid), 1 − tanh²Z (tanh), 1 where Z > 0 else 0 (relu)"
 SHAPES = "dX has the shape of X (n, d_in), dW that of W (d_in, d_out), db that of b (d_out,)"
 CACHE = ("Return (Y_hat, cache) with one (A_prev, Z) per layer, in order: A_prev is the layer's input "
@@ -27,12 +30,28 @@ def _layer(rng, d_in, d_out):
     return rng.normal(size=(d_in, d_out)), rng.normal(size=d_out)
 
 
-def _random_net(rng, kinds=KINDS):
-    """(X, params, activations): n 2 … 5 rows, depth 1 … 3, widths 1 … 4."""
-    sizes = [int(d) for d in rng.integers(1, 5, size=int(rng.integers(2, 5)))]
-    params = [_layer(rng, d_in, d_out) for d_in, d_out in zip(sizes, sizes[1:])]
-    activations = [str(rng.choice(kinds)) for _ in params]
-    return rng.normal(size=(int(rng.integers(2, 6)), sizes[0])), params, activations
+def _random_net(rng, kinds=KINDS, kind=None):
+    """(X, params, activations): n 2 … 5 rows, depth 1 … 3, widths 1 … 4. With kind, a layer drawn at
+    random has that activation; if relu, one of its units gets a bias that puts its Z on both sides of
+    the kink (at least 0.1 from it), so relu′ is 0 on some rows and 1 on others."""
+    while True:
+        sizes = [int(d) for d in rng.integers(1, 5, size=int(rng.integers(2, 5)))]
+        params = [_layer(rng, d_in, d_out) for d_in, d_out in zip(sizes, sizes[1:])]
+        activations = [str(rng.choice(kinds)) for _ in params]
+        X = rng.normal(size=(int(rng.integers(2, 6)), sizes[0]))
+        if kind is None:
+            return X, params, activations
+        layer = int(rng.integers(len(params)))
+        activations[layer] = kind
+        if kind != "relu":
+            return X, params, activations
+        W, b = params[layer]
+        unit = int(rng.integers(W.shape[1]))
+        z = np.sort(S.mlp_forward(X, params[:layer], activations[:layer])[0] @ W[:, unit])
+        split = int(np.argmax(np.diff(z)))
+        if z[split + 1] - z[split] > 0.2:  # else the rows meet the unit all alike: draw again
+            b[unit] = -(z[split] + z[split + 1]) / 2
+            return X, params, activations
 
 
 def _dense_forward_inputs(rng):
@@ -45,17 +64,35 @@ def _dense_backward_inputs(rng):
     return [rng.normal(size=(len(X), W.shape[1])), X, W]
 
 
-def _activation_forward_inputs(rng):
-    return [2 * rng.normal(size=tuple(int(d) for d in rng.integers(1, 5, size=2))), str(rng.choice(KINDS))]
+def _activation_state(rng, i):
+    """[Z, kind] with the kinds in turn; relu's Z has an entry on each side of the kink."""
+    kind = IN_TURN[i % len(IN_TURN)]
+    shape = tuple(int(d) for d in rng.integers(1, 5, size=2))
+    if kind == "relu" and shape == (1, 1):
+        shape = (1, 2)
+    Z = 2 * rng.normal(size=shape)
+    if kind == "relu":
+        below, above = rng.choice(Z.size, size=2, replace=False)
+        flat = Z.reshape(-1)  # a view of Z
+        flat[below], flat[above] = -abs(flat[below]), abs(flat[above])
+    return [Z, kind]
 
 
-def _activation_backward_inputs(rng):
-    Z, kind = _activation_forward_inputs(rng)
+_activation_forward_inputs = _activation_state
+
+
+def _activation_backward_inputs(rng, i):
+    Z, kind = _activation_state(rng, i)
     return [rng.normal(size=Z.shape), Z, kind]
 
 
-def _mlp_backward_inputs(rng):
-    X, params, activations = _random_net(rng)
+def _mlp_forward_inputs(rng, i):
+    """A random net with the kinds in turn at one of its layers (relu on both sides of its kink)."""
+    return list(_random_net(rng, kind=IN_TURN[i % len(IN_TURN)]))
+
+
+def _mlp_backward_inputs(rng, i):
+    X, params, activations = _random_net(rng, kind=IN_TURN[i % len(IN_TURN)])
     Y_hat, cache = S.mlp_forward(X, params, activations)
     return [rng.normal(size=Y_hat.shape), cache, params, activations]
 
@@ -71,14 +108,17 @@ def _targets_and_predictions(rng):
     return [rng.normal(size=(n, d)), rng.normal(size=(n, d))]
 
 
-def _relative_error_inputs(rng):
-    """Entries of b close to a, or not. In ¾ of the states every b_i has the sign of a_i, so that the
-    result is below 1 and varies from state to state: one pair of opposite signs makes it exactly 1."""
+def _relative_error_inputs(rng, i):
+    """Entries of b close to a, or not. In three states of four every b_i has the sign of a_i, so that
+    the result is below 1 and varies from state to state: one pair of opposite signs makes it exactly 1.
+    Every other state has at least one entry where a and b are both 0, and only the 1e-8 floor of the
+    denominator keeps the ratio finite; the others at least one entry where they are not."""
     a, b = _pair(rng)
-    if rng.random() < 0.75:
+    if i % 4 != 3:
         b = np.where(a < 0, -np.abs(b), np.abs(b))
     b = np.where(rng.random(a.shape) < 0.5, a + 1e-4 * rng.normal(size=a.shape), b)
     both_zero = rng.random(a.shape) < 0.3  # where the 1e-8 floor of the denominator matters
+    both_zero.flat[int(rng.integers(a.size))] = bool(i % 2)
     return [np.where(both_zero, 0.0, a), np.where(both_zero, 0.0, b)]
 
 
@@ -105,11 +145,12 @@ def _check_with_step(X, Y, params, activations, h):
                for grads, layer in zip(analytic, params) for g, p in zip(grads, layer))
 
 
-def _smooth_check_inputs(rng):
-    """A net with no unit near a relu kink (relu units may be there, away from 0): its check is below
-    1e-7, and below 1e-6 for every h from 1e-7 to 1e-4, far inside the tolerance."""
+def _smooth_check_inputs(rng, kind=None):
+    """A net with no unit near a relu kink (relu units may be there, away from 0), with kind at one of
+    its layers: its check is below 1e-7, and below 1e-6 for every h from 1e-7 to 1e-4, far inside the
+    tolerance."""
     while True:
-        X, params, activations = _random_net(rng)
+        X, params, activations = _random_net(rng, kind=kind)
         Y = rng.normal(size=S.mlp_forward(X, params, activations)[0].shape)
         if S.gradient_check(X, Y, params, activations) < 1e-7 and all(
                 _check_with_step(X, Y, params, activations, h) < 1e-6 for h in OTHER_STEPS):
@@ -140,10 +181,21 @@ def _kinked_check_inputs(rng):
             return [X, Y, params, activations]
 
 
-def _gradient_check_inputs(rng):
-    """Half the random states a smooth net (check ≈ 0), half a net with a relu kink (check large):
-    neither 0, nor the public cases' answers, nor any other constant passes every random state."""
-    return _kinked_check_inputs(rng) if rng.random() < 0.5 else _smooth_check_inputs(rng)
+def _gradient_check_inputs(rng, i):
+    """A net with a relu kink (check large) and a smooth net (check ≈ 0) in turn, the smooth ones with
+    the kinds in turn at one layer: neither 0, nor the public cases' answers, nor any other constant
+    passes every random state."""
+    return _smooth_check_inputs(rng, IN_TURN[i // 2 % len(IN_TURN)]) if i % 2 else _kinked_check_inputs(rng)
+
+
+def _sign_slip(reference, kind):
+    """reference with its result negated for one activation kind only."""
+    return lambda *args: -reference(*args) if args[-1] == kind else reference(*args)
+
+
+def _sign_slip_hints(formula):
+    return {f"sign_flipped/{kind}": f"The sign is flipped for kind \"{kind}\" only; the other kinds are "
+                                   f"right: {formula}." for kind in KINDS}
 
 
 def _every_kind(Z, *before):
@@ -204,16 +256,22 @@ EXERCISES = [
               hints={"error": "`{name}` raised {error}{error_detail}. Check the transposes: " + SHAPES
                               + ", so dX = dZ·Wᵀ and dW = Xᵀ·dZ.",
                      "wrong_type_or_shape": "`{name}`: {detail}{where_text}. " + SHAPES
-                                            + ": db sums dZ over the rows (axis 0)."}),
+                                            + ": db sums dZ over the rows (axis 0).",
+                     "mean_instead_of_sum": "db averaged dZ over the rows: it is their sum, Σ_rows dZ, "
+                                            "as dW = Xᵀ·dZ sums over the rows too (any mean belongs in "
+                                            "the loss, not here)."}),
         S.dense_backward,
         _dense_backward_inputs,
+        variants={"mean_instead_of_sum": lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.mean(axis=0))},
     ),
     Exercise(
-        _info("activation_forward", 1, "A = f(Z): Z (linear), σ(Z) (sigmoid), tanh Z (tanh), max(0, Z) (relu)"),
+        _info("activation_forward", 1, "A = f(Z): Z (linear), σ(Z) (sigmoid), tanh Z (tanh), max(0, Z) (relu)",
+              hints=_sign_slip_hints("Z (linear), σ(Z) (sigmoid), tanh Z (tanh), max(0, Z) (relu)")),
         S.activation_forward,
         _activation_forward_inputs,
         worked=_every_kind(GRID),
-        n_random=12,  # a linear state, or relu on Z > 0, returns Z: 6 such states by chance would pass Z
+        n_random=8,  # every kind twice; relu's states have Z < 0 too, so only the linear ones return Z
+        variants={f"sign_flipped/{kind}": _sign_slip(S.activation_forward, kind) for kind in KINDS},
     ),
     Exercise(
         _info("activation_backward", 2, "∂L/∂Z = ∂L/∂A ⊙ f′(Z), " + DERIVATIVES,
@@ -224,13 +282,15 @@ EXERCISES = [
                      "missing_activation_derivative": "∂L/∂A came back unchanged: multiply it entry by entry "
                                                       "by f′(Z), " + DERIVATIVES + ".",
                      "wrong_value": "Wrong value{where_text}{failed_text}. ∂L/∂Z = ∂L/∂A ⊙ f′(Z) with "
-                                    + DERIVATIVES + "."}),
+                                    + DERIVATIVES + ".",
+                     **_sign_slip_hints("∂L/∂Z = ∂L/∂A ⊙ f′(Z), " + DERIVATIVES)}),
         S.activation_backward,
         _activation_backward_inputs,
         worked=_every_kind(GRID, GRID_dA),
-        n_random=12,  # a linear state, or relu on Z > 0, returns dA: 6 such states by chance would pass dA
+        n_random=8,  # every kind twice; relu's states have Z < 0 too, so only the linear ones return dA
         variants={"activation_derivative_on_preactivation": _derivative_of_z_as_activation,
-                  "missing_activation_derivative": lambda dA, Z, kind: dA},
+                  "missing_activation_derivative": lambda dA, Z, kind: dA,
+                  **{f"sign_flipped/{kind}": _sign_slip(S.activation_backward, kind) for kind in KINDS}},
     ),
     Exercise(
         _info("mlp_forward", 2, "for each layer Z = A_prev·W + b, A = f(Z); returns (A of the last layer, "
@@ -239,7 +299,7 @@ EXERCISES = [
                      "wrong_value": "Wrong value{where_text}{failed_text}. " + CACHE},
               uses=("dense_forward", "activation_forward")),
         S.mlp_forward,
-        lambda rng: list(_random_net(rng)),
+        _mlp_forward_inputs,
         worked=(("004: the 2-2-2 sigmoid network (y1 = 0.75136507, y2 = 0.772928465)",
                  [X_004, NET_004, ["sigmoid", "sigmoid"]]),),
     ),
@@ -315,7 +375,7 @@ EXERCISES = [
                     "numeric_gradient")),
         S.gradient_check,
         _gradient_check_inputs,
-        n_random=20,  # all 20 smooth (or all kinked) with probability 2⁻²⁰ for a seed
+        n_random=8,  # kinked and smooth in turn; the smooth ones take every kind
         worked=(("relu kink: one hidden unit at z ≈ 0, where no finite difference can follow", _relu_kink()),),
     ),
 ]

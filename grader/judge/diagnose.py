@@ -1,8 +1,9 @@
 """Turn a learner's outcomes on an exercise's cases into a score and a named mistake.
 
-Order: did it run (missing, not_implemented, error, timeout), is the output well formed
-(wrong_type_or_shape, non_finite), is it right (ok); if not, which known mistake reproduces it
-(the exercise's variants first, then a flipped sign, then a constant factor), else wrong_value.
+Order: did it run (missing, not_implemented, error, timeout), did it leave its arguments alone
+(mutated_input), is the output well formed (wrong_type_or_shape, non_finite), is it right (ok); if
+not, which known mistake reproduces it (the exercise's variants first, then a flipped sign, then a
+constant factor), else wrong_value.
 """
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -11,6 +12,9 @@ import numpy as np
 
 from . import messages
 from .compare import ATOL, RTOL, compare, describe, describe_kind
+
+
+PASSED = ("ok", "carried_forward")  # full points: right, or right given right values of its callees
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,8 @@ class ExerciseInfo:
     atol: float = ATOL
     hints: dict = field(default_factory=dict)
     uses: tuple = ()
+    arguments: tuple = ()  # the parameter names, in order
+    may_change: tuple = ()  # the parameters it may change in place; any other change is a mistake
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class CaseRecord:
     variants: dict = field(default_factory=dict)
     label: str = ""
     worked: bool = False  # a case from a document (public), not a random state
+    given: dict = field(default_factory=dict)  # callee -> its calls by the reference (judge.given)
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class Outcome:
     error_message: str = ""
     timed_out: bool = False
     error_line: str = ""  # 'line N: <source>' in the learner's code where the exception came from
+    changed: int | None = None  # the first argument the call changed in place, by position
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,14 @@ class Result:
 
 
 def judge(info: ExerciseInfo, cases: list[CaseRecord], outcomes: list[Outcome]) -> Result:
-    """Score and diagnose one exercise from its cases and the learner's outcomes, case by case."""
-    code, context = _diagnose(info, cases, outcomes)
+    """Score and diagnose one exercise from its cases and the learner's outcomes, case by case.
+
+    A known mistake is keyed "code" or "code/which" (say "sign_flipped/relu": a sign slip in one
+    branch only): the diagnosis is the code, the message the hint for the key, else for the code."""
+    key, context = _diagnose(info, cases, outcomes)
+    code = key.partition("/")[0]
     score = info.points if code == "ok" else 0.0
-    return Result(info.name, score, info.points, code, messages.render(info, code, context))
+    return Result(info.name, score, info.points, code, messages.render(info, key, context))
 
 
 def unavailable(info: ExerciseInfo, code: str, **context: object) -> Result:
@@ -78,6 +90,10 @@ def _diagnose(info, cases, outcomes):
     for outcome, case in zip(outcomes, cases):
         if outcome.error:
             return "error", _error_context(outcome, case)
+    for outcome in outcomes:
+        changed = _changed_argument(info, outcome)
+        if changed:
+            return "mutated_input", {"argument": changed}
     mismatches = [compare(o.value, c.want, info.rtol, info.atol) for o, c in zip(outcomes, cases)]
     wrong = [(m, o, c) for m, o, c in zip(mismatches, outcomes, cases) if m]
     if not wrong:
@@ -98,6 +114,15 @@ def _diagnose(info, cases, outcomes):
         return "constant_factor", {"factor": factor}
     first, _, case = wrong[0]
     return "wrong_value", {"where": first.where, "case": case.label, "failed": len(wrong), "n": n}
+
+
+def _changed_argument(info, outcome):
+    """The name of the argument the call changed though it must not, or ""."""
+    i = outcome.changed
+    if i is None:
+        return ""
+    name = info.arguments[i] if i < len(info.arguments) else f"number {i + 1}"
+    return "" if name in info.may_change else name
 
 
 def _hidden_detail(mismatch, case, outcome):

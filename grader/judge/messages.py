@@ -13,7 +13,8 @@ TEMPLATES = {
     "tampered": "A locked cell was changed; it was graded with the original cell. {detail}",
     "wrong_type_or_shape": "`{name}`: {detail}. Check what your function returns.",
     "non_finite": "`{name}` returned NaN or infinity{where_text}: look for a division by zero, "
-                  "log(0) or an exp that overflows. It should compute {formula}.",
+                  "log(0), an exp that overflows, or an entry of an np.empty array never written. "
+                  "It should compute {formula}.",
     "sign_flipped": "The sign is flipped: your result is minus the right one. In {formula}, "
                     "check the order of the terms inside the brackets and the leading minus.",
     "constant_factor": "Off by a constant factor: your result is {factor} times the right one. "
@@ -27,12 +28,22 @@ TEMPLATES = {
     "used_updated_weights": "The hidden-layer gradients used weights that were already updated; every "
                             "gradient of a step must use the weights from before the step. {formula}",
     "wrong_value": "Wrong value{where_text}{failed_text}. It should compute {formula}.",
+    "wrong_activation": "The units use another activation than the formula's: {formula}.",
+    "wrong_loss": "That is the derivative of another loss than this network's: {formula}.",
+    "mean_instead_of_sum": "A sum over the batch became a mean (or the reverse): {formula}.",
+    "mutated_input": "`{name}` changed its argument `{argument}` in place. It must leave its arguments "
+                      "as they were and return a new value (the caller may still need the old one): "
+                      "write `x = x - …` or work on a copy, not `x -= …` or `x[i] = …` on an argument.",
+    "carried_forward": "Right, given a correct {callees}; {cost}, and this one keeps its points "
+                       "(error carried forward).",
 }
 
 
 def render(info, code: str, context: dict[str, object]) -> str:
-    """The message for code, with the exercise's own hint when it has one."""
-    template = info.hints.get(code) or TEMPLATES.get(code, "{formula}")
+    """The message for code ("code" or "code/which", a known mistake of the exercise), with the
+    exercise's own hint for it when it has one."""
+    base = code.partition("/")[0]
+    template = info.hints.get(code) or info.hints.get(base) or TEMPLATES.get(base, "{formula}")
     values = {"name": info.name, "formula": info.formula, "n": "", "detail": "", "where": "",
               "error": "", "error_detail": "", "factor": "", "case": "", "failed": "", **context}
     where = values["where"]

@@ -57,7 +57,8 @@ class CellReport:
 class RunResult:
     """What one worker run gave, as trusted plain data."""
     outcomes: dict = field(default_factory=dict)  # (exercise, case) -> Outcome
-    missing: set = field(default_factory=set)  # exercises not defined after the cells ran
+    missing: set = field(default_factory=set)  # exercises not defined at their test cells
+    late: set = field(default_factory=set)  # of those, the ones a later cell defines
     called: dict = field(default_factory=dict)  # exercise -> set of other traced names it called
     cell_errors: dict = field(default_factory=dict)  # cell index -> (error, message)
     graded: dict = field(default_factory=dict)  # cell index -> CellReport, for cells sent as "graded"
@@ -68,6 +69,7 @@ class RunResult:
     stderr: str = ""
     seconds: float = 0.0
     cells_done: bool = False  # every cell ran: the calls started
+    last_cell: int | None = None  # the cell that started last (the one it stopped in, if not cells_done)
     done: bool = False  # the worker reported every call
     unanswered: set = field(default_factory=set)  # calls with no line of the worker's (filled in)
 
@@ -189,6 +191,8 @@ def parse(data: bytes, calls: list, hidden_from: int | None = None) -> RunResult
             result.output, result.done = _text(line.get("output", ""), 10_000), True
         elif kind == "cells_done" and not after_release:
             result.cells_done = True
+        elif kind == "cell_start" and isinstance(line.get("index"), int) and not after_release and not result.cells_done:
+            result.last_cell = line["index"]
         elif kind == "cell" and isinstance(line.get("index"), int) and not after_release:
             if line.get("graded") is True:
                 result.graded[line["index"]] = _cell_report(line)
@@ -201,6 +205,8 @@ def parse(data: bytes, calls: list, hidden_from: int | None = None) -> RunResult
             result.outcomes[key] = _outcome(line)
             if line.get("missing") is True:
                 result.missing.add(key[0])
+                if line.get("late") is True:
+                    result.late.add(key[0])
             called = line.get("called")
             if isinstance(called, list):
                 result.called.setdefault(key[0], set()).update(str(n) for n in called if isinstance(n, str))
@@ -210,7 +216,7 @@ def parse(data: bytes, calls: list, hidden_from: int | None = None) -> RunResult
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_NUMPY_ERRORS = {"LinAlgError", "AxisError"}
+_KNOWN_ERRORS = {"LinAlgError", "AxisError", "NotGiven"}  # numpy's, and judge.given's
 
 
 def _text(value, cap):
@@ -222,7 +228,7 @@ def _text(value, cap):
 def _error_name(name):
     """An exception's class name when it is Python's or numpy's; a learner's own class could carry
     anything in its name."""
-    if name == "timeout" or name in _NUMPY_ERRORS:
+    if name == "timeout" or name in _KNOWN_ERRORS:
         return name
     known = getattr(builtins, str(name), None)
     return name if isinstance(known, type) and issubclass(known, BaseException) else "an exception of its own class"
@@ -244,10 +250,12 @@ def _outcome(line):
     if line.get("error") is not None:
         return Outcome(error=_error_name(line["error"]), error_message=_text(line.get("error_message", ""), 300),
                        error_line=_text(line.get("error_line", ""), 200))
+    changed = line.get("changed")
+    changed = changed if type(changed) is int and 0 <= changed < 64 else None
     try:
-        return Outcome(value=wire.decode(line.get("value")))
+        return Outcome(value=wire.decode(line.get("value")), changed=changed)
     except Exception:  # malformed wire data: not a value we can grade
-        return Outcome(value=wire.Unsupported("malformed result"))
+        return Outcome(value=wire.Unsupported("malformed result"), changed=changed)
 
 
 def fill_silent_calls(result: RunResult, calls: list) -> None:
@@ -294,6 +302,7 @@ def without_culprit(result: RunResult, calls: list, run: Callable[[list], RunRes
             result.outcomes[key] = again.outcomes[key]
         result.unanswered |= again.unanswered
         result.missing |= again.missing
+        result.late |= again.late
         for name, names in again.called.items():
             result.called.setdefault(name, set()).update(names)
         result.done, result.cells_done = again.done, again.cells_done

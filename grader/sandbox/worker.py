@@ -9,6 +9,8 @@ package `solutions` is not on its path and was never in its memory.
 Protocol. stdin (one-shot) or the request pipe (zygote child) carries two JSON lines. The first:
     {"cells": [{"id": grade_id, "code": str}, ...],
      "calls": [{"exercise": name, "case": i, "inputs": <wire>}, ...],      (the public cases)
+         (a call may carry "given": {callee: [[args, kwargs, value], ...]}: for that call the
+          callee's name means judge.given.Given on those recorded calls, error carried forward)
      "cpu": {"call": s, "cell": s}, "wall": {"call": s, "cell": s},      (processor time; backstop)
      "output_cap": chars, "trace": [name, ...],
      "scratch": {"bytes": n, "inodes": n, "places": ["/tmp", ...]} or null,   (tmpfs; null: unconfined)
@@ -19,13 +21,18 @@ then point at /dev/null and sys.stdout/sys.stderr at a capped in-memory buffer. 
 written (and flushed) per event, so whatever finished survives a later hard kill:
     {"kind": "fault", "reason": str}          the fence could not be set up; no learner code ran
     {"kind": "ready", "landlock": abi or 0}
+    {"kind": "cell_start", "index": i}        cell i is about to run
     {"kind": "cell", "index": i, "id": grade_id, "error": type name, "message": str, "line": str}
+                                              (a cell {"id": ..., "bind": name} runs nothing: the
+                                              function graded as `name` is the one bound there)
     {"kind": "cell", "index": i, "id": grade_id, "graded": true, "error": type name or null, "message": str,
      "line": str, "stderr": bool, "shown": repr of the value the cell ends with, or null}
                                               (a cell marked "graded": always reported, as Jupyter shows it)
     {"kind": "cells_done"}                    every cell has run; the calls follow
     {"kind": "call", "exercise": name, "case": i, "missing": bool, "timed_out": bool,
-     "value": <wire>, "error": str|null, "error_message": str, "error_line": str, "called": [name, ...]}
+     "value": <wire>, "error": str|null, "error_message": str, "error_line": str, "called": [name, ...],
+     "changed": index of the first argument the call changed in place, or null,
+     "late": bool}                            (missing at its test cell, defined by a later cell)
     {"kind": "await"}                         the cells and the public calls are done
     {"kind": "done", "output": first bytes of the learner's printed output}
 """
@@ -296,6 +303,7 @@ class _Session:
         self.namespace = {"__name__": "__main__", "__builtins__": builtins}
         self.trace = request.get("trace", [])
         self.called = set()
+        self.bound = {}  # exercise -> what its name meant at its test cell
         self.timed_out = set()  # exercises whose call ran out of time once: not waited for again
 
         def on_timer(signum, frame):
@@ -319,6 +327,10 @@ class _Session:
         functions are wrapped, so that a call reports which catalogue functions it used."""
         from judge import run
         for index, cell in enumerate(cells):
+            if "bind" in cell:
+                self.bound[cell["bind"]] = self.namespace.get(cell["bind"])
+                continue
+            self.send({"kind": "cell_start", "index": index})
             filename = f"<cell {cell.get('id') or index}>"
             source = _strip_magics(cell["code"])
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
@@ -363,23 +375,28 @@ class _Session:
         name = entry["exercise"]
         line = {"kind": "call", "exercise": name, "case": entry["case"], "missing": False,
                 "timed_out": False, "value": None, "error": None, "error_message": "", "error_line": "",
-                "called": []}
-        function = self.namespace.get(name)
+                "called": [], "changed": None, "late": False}
+        function = self.bound[name] if name in self.bound else self.namespace.get(name)
         if not callable(function):
             line["missing"] = True
+            line["late"] = callable(self.namespace.get(name))
         elif name in self.timed_out:
             line["timed_out"] = True
         else:
-            line.update(self._outcome(name, function, entry["inputs"]))
+            line.update(self._outcome(name, function, entry["inputs"], entry.get("given")))
         self.send(line)
 
-    def _outcome(self, name, function, inputs):
-        from judge import run, wire
+    def _outcome(self, name, function, inputs, given):
+        from judge import given as carried, run, wire
         from judge.diagnose import Outcome
         self.called.clear()
         target = getattr(function, "__wrapped__", function) if name in self.trace else function
         try:
-            outcome = self.limited("call", run.call, target, wire.decode(inputs))
+            if given:
+                outcome = self.limited("call", carried.call_given, target, wire.decode(inputs), self.namespace,
+                                       {callee: wire.decode(calls) for callee, calls in given.items()})
+            else:
+                outcome = self.limited("call", run.call, target, wire.decode(inputs))
         except _Timeout:
             outcome = Outcome(timed_out=True)
             self.timed_out.add(name)
@@ -387,7 +404,7 @@ class _Session:
             outcome = Outcome(error=type(exc).__name__, error_message=str(exc)[:MAX_MESSAGE],
                               error_line=run.learner_line(exc))
         line = {"timed_out": outcome.timed_out, "error": outcome.error, "error_message": outcome.error_message,
-                "error_line": outcome.error_line, "called": sorted(self.called - {name})}
+                "error_line": outcome.error_line, "called": sorted(self.called - {name}), "changed": outcome.changed}
         if not outcome.timed_out and outcome.error is None:
             try:
                 line["value"] = wire.encode(outcome.value)

@@ -166,3 +166,24 @@ def test_an_instructors_assignment_is_found_whatever_its_notebooks_name(tmp_path
     subs, problems = discover.find(tmp_path, discover.assignments(tmp_path), ["hw0"])
     assert [(s.student, s.assignment, s.path.name, s.problem) for s in subs] == [("ann", "hw0", "problems.ipynb", "")]
     assert [(p.assignment, "exactly one notebook" in p.problem) for p in problems] == [("hw1", True)]
+
+
+def test_the_grading_policy_comes_from_nbgrader_config(tmp_path):
+    assert course_config.policy(tmp_path) == course_config.CARRY_FORWARD  # no file: the default
+    (tmp_path / course_config.CONFIG_FILE).write_text(course_config.NEW_COURSE, encoding="utf-8")
+    assert course_config.policy(tmp_path) == course_config.CARRY_FORWARD  # the new course's file leaves it so
+    (tmp_path / course_config.CONFIG_FILE).write_text(
+        course_config.NEW_COURSE + 'c.BackpropCourse.policy = "strict"\n', encoding="utf-8")
+    assert course_config.policy(tmp_path) == course_config.STRICT
+    (tmp_path / course_config.CONFIG_FILE).write_text('c = get_config()\nc.BackpropCourse.policy = "lenient"\n',
+                                                      encoding="utf-8")
+    with pytest.raises(CommandError, match="'lenient'.*'carry_forward', 'strict'"):
+        course_config.policy(tmp_path)
+
+
+def test_an_unchanged_demonstration_cell_keeps_only_its_definitions():
+    from grader.restore import definitions_only
+    cell = ("import numpy as np\nlosses = train(X, Y, 30)\ndef one_step(x):\n    return x - 0.1\n"
+            "for lr in (0.1, 1.0):\n    print(lr)\nclass Net:\n    size = 2\n")
+    assert definitions_only(cell) == "import numpy as np\ndef one_step(x):\n    return x - 0.1\nclass Net:\n    size = 2"
+    assert definitions_only("while True:\n    pass") == ""

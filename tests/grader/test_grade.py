@@ -124,17 +124,21 @@ def _grade(course, **kw):
     return grade(course, quiet=True, **kw)
 
 
-def test_solved_untouched_and_culprit(course):
-    _submit(course, "alice", _solved())
+def test_solved_untouched_and_carried_forward(course):
+    alice = _solved()  # the source's endless cell, unchanged, keeps only its definitions; her own one runs
+    alice.cells.append(nbformat.v4.new_code_cell("steps = 0\nwhile True:\n    steps += 1"))
+    _submit(course, "alice", alice)
     _submit(course, "bob", _student(course))
     flipped = _set_solution(_solved(), "dL_dyhat", "def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)")
     _submit(course, "carol", flipped)
     summary = _grade(course)
-    assert summary.graded == 3 and not summary.problems
+    assert summary.graded == 3 and not summary.problems  # alice's endless cell of her own is no grading problem
 
     alice = _by_exercise(course, "alice")
     assert {r["diagnosis"] for r in alice.values()} == {"ok"}, alice
-    assert set(alice) == set(NAMES)  # and her free cell (`while True: pass`) was not run
+    assert set(alice) == set(NAMES)
+    page = (course / "feedback" / "alice" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "A cell of your own (not graded) raised timeout" in page  # it ran, as under nbgrader, and cost nothing
     bob = _by_exercise(course, "bob")
     assert {r["diagnosis"] for r in bob.values()} == {"not_implemented"}
     assert all(float(r["score"]) == 0 for r in bob.values())
@@ -142,12 +146,17 @@ def test_solved_untouched_and_culprit(course):
     carol = _by_exercise(course, "carol")
     assert carol["dL_dyhat"]["diagnosis"] == "sign_flipped" and float(carol["dL_dyhat"]["score"]) == 0
     assert "fix that first" not in carol["dL_dyhat"]["message"]
-    # the reference derivatives call dL_dyhat: they fail too, and name it as the culprit
-    assert carol["dL_dW2_11"]["diagnosis"] == "sign_flipped"
-    assert "It calls `dL_dyhat`, which is wrong: fix that first" in carol["dL_dW2_11"]["message"]
-    assert "`dL_dyhat`" in carol["gradients_regression"]["message"]
+    # the reference derivatives call dL_dyhat: right given a right dL_dyhat, they keep their points
+    callers = [n for n in NAMES if n.startswith("dL_d") and n != "dL_dyhat"] + ["gradients_regression",
+                                                                                  "train_regression"]
+    for name in callers:
+        assert carol[name]["diagnosis"] == "carried_forward", (name, carol[name])
+        assert float(carol[name]["score"]) == POINTS[name]
+    assert carol["dL_dW2_11"]["message"] == ("Right, given a correct `dL_dyhat`; `dL_dyhat` cost you 1 point, "
+                                             "and this one keeps its points (error carried forward).")
     assert carol["forward_regression"]["diagnosis"] == carol["mse_loss"]["diagnosis"] == "ok"
     assert carol["update_parameter"]["diagnosis"] == "ok"
+    assert sum(float(r["score"]) for r in carol.values()) == TOTAL - POINTS["dL_dyhat"]
 
     grades = {r["student_id"]: r for r in _rows(course, "grades.csv")}
     assert float(grades["alice"]["score"]) == TOTAL == float(grades["alice"]["max_score"])
@@ -162,6 +171,14 @@ def test_solved_untouched_and_culprit(course):
     stubs = (course / "feedback" / "bob" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "return -2" not in stubs and "NotImplementedError" in stubs  # his stubs, no reference code
 
+    # strict: the cascade, each caller naming the culprit
+    summary = _grade(course, policy="strict")
+    assert summary.graded == 3  # the policy is part of what a stored result depends on
+    carol = _by_exercise(course, "carol")
+    assert carol["dL_dW2_11"]["diagnosis"] == "sign_flipped" and float(carol["dL_dW2_11"]["score"]) == 0
+    assert "It calls `dL_dyhat`, which is wrong: fix that first" in carol["dL_dW2_11"]["message"]
+    assert "`dL_dyhat`" in carol["gradients_regression"]["message"]
+
 
 def _assert_gradebook_matches(course):
     from nbgrader.api import Gradebook
@@ -175,6 +192,65 @@ def _assert_gradebook_matches(course):
                 assert per_cell[f"test_{r['exercise']}"] == pytest.approx(float(r["score"]))
 
 
+def test_in_place_update_is_mutated_input_and_costs_once(course):
+    in_place = _set_solution(_solved(), "update_parameter",
+                             "def update_parameter(param, grad, lr):\n    param -= lr * grad\n    return param")
+    _submit(course, "ivan", in_place)
+    _grade(course)
+    ivan = _by_exercise(course, "ivan")
+    assert (ivan["update_parameter"]["diagnosis"], float(ivan["update_parameter"]["score"])) == ("mutated_input", 0)
+    assert "changed its argument `param` in place" in ivan["update_parameter"]["message"]
+    assert ivan["train_regression"]["diagnosis"] == "ok"  # it updates its own copies: the mutation harms nothing there
+    assert sum(float(r["score"]) for r in ivan.values()) == TOTAL - POINTS["update_parameter"]
+
+
+def _without_endless_cell(nb):
+    nb.cells = [c for c in nb.cells if "while True" not in c.source or c.metadata.get("nbgrader")]
+    return nb
+
+
+def _with_helper(nb):
+    """The derivatives written with a helper of the learner's own, in a cell of its own before them."""
+    derivatives = [n for n in NAMES if n.startswith("dL_d")]
+    for name in derivatives:
+        args = catalogue.EXERCISES[name].info.arguments
+        _set_solution(nb, name, f"def {name}({', '.join(args)}):\n    return upstream(y, y_hat)"
+                      + "".join(f" * {a}" for a in args[2:]))
+    first = next(i for i, c in enumerate(nb.cells)
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == f"{derivatives[0]}_solution")
+    nb.cells.insert(first, nbformat.v4.new_code_cell("def upstream(y, y_hat):\n    return -2 * (y - y_hat)"))
+    return nb
+
+
+@pytest.mark.slow
+def test_helpers_and_carried_forward_agree_with_nbgrader_autograde(course):
+    """A learner's helper in a cell of their own, and a sign slip whose callers are right: the same
+    scores, cell by cell, from grade and from nbgrader autograde running the hidden tests in its
+    kernel (the course's nbgrader_config.py has nbgrader's own preprocessors only)."""
+    from test_autograde_agreement import nbgrader
+    from grader.selfcheck_package import write_selfcheck
+    _submit(course, "henry", _without_endless_cell(_with_helper(_solved())))
+    flipped = _set_solution(_solved(), "dL_dyhat", "def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)")
+    _submit(course, "carol", _without_endless_cell(flipped))
+    for student in ("henry", "carol"):
+        write_selfcheck(course / "submitted" / student / A, A)  # the student version's folder holds it
+    _grade(course)
+    ours = {(r["student_id"], r["exercise"]): float(r["score"]) for r in _rows(course, "exercise_scores.csv")}
+    assert sum(s for (student, _), s in ours.items() if student == "henry") == TOTAL
+    assert sum(s for (student, _), s in ours.items() if student == "carol") == TOTAL - POINTS["dL_dyhat"]
+
+    (course / "nbgrader_config.py").write_text(
+        f"c = get_config()\nc.CourseDirectory.root = {str(course)!r}\nc.CourseDirectory.course_id = 'test-course'\n"
+        f"c.CourseDirectory.db_url = 'sqlite:///{course / 'gradebook.db'}'\n", encoding="utf-8")
+    nbgrader(["autograde", A, "--force"], course)
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", course_id="test-course") as gb:
+        for student in ("henry", "carol"):
+            grades = {g.name: g.score for g in gb.find_submission(A, student).notebooks[0].grades}
+            for name in NAMES:
+                assert grades[f"test_{name}"] == ours[(student, name)], (student, name)
+
+
 def test_endless_loops_and_no_solutions(course):
     looping = _set_solution(_solved(), "mse_loss", "def mse_loss(y, y_hat):\n    while True:\n        pass")
     _submit(course, "dave", looping)
@@ -183,10 +259,14 @@ def test_endless_loops_and_no_solutions(course):
     _grade(course)
     dave = _by_exercise(course, "dave")
     assert dave["mse_loss"]["diagnosis"] == "timeout"
-    # train_regression calls mse_loss, so it times out too, and names it
+    # train_regression calls mse_loss, so it times out too, but given a right mse_loss it is right
+    assert dave["train_regression"]["diagnosis"] == "carried_forward"
+    assert "given a correct `mse_loss`" in dave["train_regression"]["message"]
+    assert {r["diagnosis"] for n, r in dave.items() if n not in ("mse_loss", "train_regression")} == {"ok"}
+    _grade(course, policy="strict")
+    dave = _by_exercise(course, "dave")
     assert dave["train_regression"]["diagnosis"] == "timeout"
     assert "It calls `mse_loss`" in dave["train_regression"]["message"]
-    assert {r["diagnosis"] for n, r in dave.items() if n not in ("mse_loss", "train_regression")} == {"ok"}
     erin = _by_exercise(course, "erin")
     assert erin["dL_db21"]["diagnosis"] == "error"
     assert "ModuleNotFoundError" in erin["dL_db21"]["message"] and "solutions" in erin["dL_db21"]["message"]
@@ -206,7 +286,10 @@ def test_top_level_loop_costs_only_that_student(course):
     _submit(course, "mallory", hostile)
     _submit(course, "alice", _solved())
     summary = _grade(course, limits=Limits(cpu=4, call_cpu=1, cell_cpu=1))
-    assert {r["diagnosis"] for r in _by_exercise(course, "mallory").values()} == {"timeout"}
+    # the notebook runs again without that cell: only dL_dyhat is lost, its callers keep their points
+    mallory = _by_exercise(course, "mallory")
+    assert mallory["dL_dyhat"]["diagnosis"] == "timeout"
+    assert sum(float(r["score"]) for r in mallory.values()) == TOTAL - POINTS["dL_dyhat"]
     assert {r["diagnosis"] for r in _by_exercise(course, "alice").values()} == {"ok"}
     assert any(p.student == "mallory" for p in summary.problems)
 
@@ -364,10 +447,10 @@ def test_a_grader_failure_costs_only_that_submission(course, monkeypatch):
     import grader.grade as grade_module
     real = grade_module._judge_all
 
-    def judge_all(plan, restored, run, limits):
+    def judge_all(plan, restored, *rest):
         if any("ZAP" in cell["code"] for cell in restored.cells):
             raise RecursionError("maximum recursion depth exceeded")
-        return real(plan, restored, run, limits)
+        return real(plan, restored, *rest)
 
     monkeypatch.setattr(grade_module, "_judge_all", judge_all)
     _submit(course, "alice", _solved())

@@ -6,6 +6,7 @@ from grader.judge import messages
 from grader.judge.diagnose import (CaseRecord, ExerciseInfo, Outcome, Result, _constant_factor, judge,
                                    unavailable)
 from grader.judge.run import call
+from grader.judge.given import judge_given
 
 INFO = ExerciseInfo("double_it", "00_test", 2.0, "f(x) = 2x + y", "test document, page 1")
 WANTS = [4.0, -1.5, 0.75]
@@ -289,13 +290,11 @@ SECRET_TEXTS = ("123.456789", "123.457", "123.46", "123.4", "-123.4", "246.9", "
 
 def secret_results():
     """One Result for every template code, all on cases whose expected value is SECRET."""
-    info = ExerciseInfo("secretive", "00_test", 1.0, "y = a·x", "doc")
-    cases = [CaseRecord([1.0], SECRET, {"missing_activation_derivative": 1.5 * SECRET,
-                                        "activation_derivative_on_preactivation": 2.5 * SECRET,
-                                        "wrong_input": 3.5 * SECRET, "used_updated_weights": 4.5 * SECRET}, "worked"),
-             CaseRecord([2.0], SECRET / 7, {"missing_activation_derivative": 1.5 * SECRET / 7,
-                                            "activation_derivative_on_preactivation": 2.5 * SECRET / 7,
-                                            "wrong_input": 3.5 * SECRET / 7, "used_updated_weights": 4.5 * SECRET / 7},
+    info = ExerciseInfo("secretive", "00_test", 1.0, "y = a·x", "doc", arguments=("x",))
+    variant_codes = ("missing_activation_derivative", "activation_derivative_on_preactivation", "wrong_input",
+                     "used_updated_weights", "wrong_activation", "wrong_loss", "mean_instead_of_sum")
+    cases = [CaseRecord([1.0], SECRET, {code: (1.5 + k) * SECRET for k, code in enumerate(variant_codes)}, "worked"),
+             CaseRecord([2.0], SECRET / 7, {code: (1.5 + k) * SECRET / 7 for k, code in enumerate(variant_codes)},
                         "random state 1")]
     results = {
         "ok": judge(info, cases, values(SECRET, SECRET / 7)),
@@ -309,9 +308,10 @@ def secret_results():
         "sign_flipped": judge(info, cases, values(-SECRET, -SECRET / 7)),
         "constant_factor": judge(info, cases, values(2 * SECRET, 2 * SECRET / 7)),
         "wrong_value": judge(info, cases, values(SECRET + 1, SECRET / 7)),
+        "mutated_input": judge(info, cases, [Outcome(value=SECRET, changed=0), Outcome(value=SECRET / 7)]),
+        "carried_forward": judge_given(info, cases, values(SECRET, SECRET / 7), {"callee": 1.0}),
     }
-    for code in ("missing_activation_derivative", "activation_derivative_on_preactivation", "wrong_input",
-                 "used_updated_weights"):
+    for code in variant_codes:
         results[code] = judge(info, cases, values(*(c.variants[code] for c in cases)))
     return results
 

@@ -67,6 +67,13 @@ try:
 except AssertionError as exc:
     print("ASSERTION", exc)
 
+cascade = {}
+exec("def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)\n\n"
+     "def dL_db11(y, y_hat, W2_11):\n    return dL_dyhat(y, y_hat) * W2_11\n", cascade)
+print("CASCADE", result("dL_db11", cascade["dL_db11"]).diagnosis)
+check("dL_db11", cascade["dL_db11"])
+print("STRICT", result("dL_db11", cascade["dL_db11"], carry_forward=False).message)
+
 print("TABLE")
 print("RETURNS", check_all(globals()))
 print("LOADED", sorted(m for m in sys.modules if m.split(".")[0] in ("grader", "solutions")))
@@ -125,6 +132,14 @@ def test_lost_factor_is_named(learner_run):
                for l in learner_run.splitlines())
 
 
+def test_a_cascade_is_explained_as_the_grader_explains_it(learner_run):
+    assert "CASCADE carried_forward" in learner_run
+    assert ("✔ dL_db11: Right, given a correct `dL_dyhat`; `dL_dyhat` cost you 1 point, and this one keeps "
+            "its points (error carried forward).") in learner_run
+    strict = next(l for l in learner_run.splitlines() if l.startswith("STRICT"))
+    assert strict.endswith("It calls `dL_dyhat`, which is wrong: fix that first.")
+
+
 def test_check_all_prints_a_table(learner_run):
     table = learner_run.split("TABLE\n", 1)[1].splitlines()
     names = catalogue.ASSIGNMENTS[ASSIGNMENT]
@@ -161,7 +176,8 @@ def test_no_file_imports_solutions_or_grader(package_dir):
             for module in modules:
                 assert module.split(".")[0] not in ("solutions", "grader"), f"{path.name} imports {module}"
                 assert module.split(".")[0] in ("numpy", "json", "functools", "pathlib", "copy", "math",
-                                                "dataclasses", "fractions", "collections", "linecache", "os"), module
+                                                "dataclasses", "fractions", "collections", "linecache", "os", "dis",
+                                                "types"), module
 
 
 def _reference_lines():
@@ -192,7 +208,9 @@ def test_package_holds_no_reference_code(package_dir):
 
 @pytest.fixture(scope="module")
 def public(package_dir):
-    return json.loads((package_dir / "public_cases.json").read_text(encoding="utf-8"))
+    bundle = json.loads((package_dir / "public_cases.json").read_text(encoding="utf-8"))
+    assert bundle["policy"] == "carry_forward"
+    return bundle["exercises"]
 
 
 def _key(arguments):
@@ -215,7 +233,7 @@ def test_public_cases_are_worked_cases_plus_at_most_two_random_states(public):
             assert case["worked"] is True
         for i, case in enumerate(cases[n_worked:]):
             assert case["label"] == f"random state {i + 1}" and case["worked"] is False
-        assert set(cases[0]) == {"inputs", "want", "variants", "label", "worked"}
+        assert set(cases[0]) == {"inputs", "want", "variants", "label", "worked", "given"}
 
 
 def test_public_cases_hold_none_of_the_hidden_inputs(public, package_dir):
