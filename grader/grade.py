@@ -366,18 +366,12 @@ def _callees_first(wrong):
 def _culprits(plan, results, run, judged=frozenset()):
     """Name the wrong functions a wrong function calls, unless a run with right values in their
     place judged it already (see _carry_forward)."""
-    order = {n: i for i, n in enumerate(plan.names)}
-    wrong_callees = _wrong_callees(plan, results, run)
-
-    def callees(name):
-        return set(wrong_callees.get(name, ()))
-
+    wrong_callees = _wrong_callees(plan, results, run)  # each list in catalogue order
     out = []
     for r in results:
-        wrong = callees(r.exercise) if r.exercise not in judged else set()
+        wrong = [] if r.exercise in judged else wrong_callees.get(r.exercise, [])
         if wrong:
-            roots = {n for n in wrong if not callees(n)} or wrong
-            named = sorted(roots, key=order.get)
+            named = [n for n in wrong if n not in wrong_callees] or wrong  # the roots, when there are any
             r = Result(r.exercise, r.score, r.max_score, r.diagnosis, f"{r.message} {culprits_sentence(named)}")
         out.append(r)
     return out

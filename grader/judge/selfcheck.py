@@ -49,10 +49,13 @@ def result(name: str, function: object, carry_forward: bool | None = None) -> Re
     if outcome.diagnosis in PASSED + given.UNSEEN:
         return outcome
     points = {n: entry["info"]["points"] for n, entry in _exercises().items()}
-    strict = lambda n, f: result(n, f, carry_forward=False)  # noqa: E731
+
+    def strict(callee, learners):
+        return result(callee, learners, carry_forward=False)
+
     if carry_forward:
         return given.in_namespace(info, cases, function, points, strict,
-                                  lambda n, f: result(n, f, carry_forward=True)) or outcome
+                                  lambda callee, learners: result(callee, learners, carry_forward=True)) or outcome
     return given.with_culprits(outcome, given.wrong_callees(info, function, points, strict))
 
 
