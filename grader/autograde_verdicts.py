@@ -30,11 +30,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from nbformat import NotebookNode, from_dict
+from nbformat import NotebookNode
 from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import determine_grade
 
 from . import catalogue, discover, grade, sandbox
+from .autograded import verdict_outputs
 from .judge.diagnose import PASSED
 
 RESOURCES_KEY = "backprop_course"
@@ -147,20 +148,6 @@ class GradeInSandbox(NbGraderPreprocessor):
         return nb, resources
 
 
-def _ok_output(result):
-    return from_dict({"output_type": "stream", "name": "stdout",
-                      "text": f"✔ {result.exercise}: {result.message} ({result.max_score:g} point(s); "
-                              "graded by backprop-course outside the notebook's kernel)\n"})
-
-
-def _error_output(result):
-    evalue = f"{result.exercise} [{result.diagnosis}]: {result.message}"
-    return from_dict({"output_type": "error", "ename": "AssertionError", "evalue": evalue,
-                      "traceback": [f"AssertionError: {evalue}",
-                                    "(graded by backprop-course outside the notebook's kernel: "
-                                    f"0 / {result.max_score:g} point(s))"]})
-
-
 class ApplySandboxVerdicts(NbGraderPreprocessor):
     """Replace the outputs of the catalogue test cells with our verdicts (before SaveAutoGrades)."""
 
@@ -189,6 +176,6 @@ class ApplySandboxVerdicts(NbGraderPreprocessor):
                 self.log.warning("%s %s %s: the notebook's kernel gave %s point(s), the sandboxed grader %g "
                                  "[%s]: recording the grader's", info.get("student"), assignment, grade_id,
                                  kernel, result.score, result.diagnosis)
-            cell.outputs = [_ok_output(result) if passed else _error_output(result)]
+            cell.outputs = verdict_outputs(result, grade_id)
         return nb, resources
 

@@ -46,7 +46,7 @@ def exercise_stats(rows: list[dict[str, Any]]) -> list[tuple[str, str, int, floa
     return sorted(stats, key=lambda s: (s[3], s[0], s[1]))
 
 
-def totals(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[float, ...]]:
+def sum_rows(rows: list[dict[str, Any]]) -> dict[tuple[str, str], tuple[float, ...]]:
     """{(student, assignment): (score, max_score)}."""
     out = defaultdict(lambda: [0.0, 0.0])
     for row in rows:
@@ -63,8 +63,8 @@ def _png(fig):
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def score_distribution_png(rows: list[dict[str, Any]]) -> str:
-    percents = [100 * s / m for s, m in totals(rows).values() if m]
+def score_distribution_png(submissions: dict[tuple[str, str], tuple[float, ...]]) -> str:
+    percents = [100 * s / m for s, m in submissions.values() if m]
     fig, ax = plt.subplots(figsize=(6, 3))
     ax.hist(percents, bins=[0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100.0001], color="#4c72b0", edgecolor="white")
     ax.set_xlabel("score per submission (% of the assignment's points)")
@@ -83,10 +83,12 @@ def pass_rate_png(stats: list[tuple[str, str, int, float, list[tuple[str, float]
     return _png(fig)
 
 
-def render(rows: list[dict[str, Any]], course_name: str = "backprop-course") -> str:
-    """The whole report as one HTML string."""
+def render(rows: list[dict[str, Any]], course_name: str = "backprop-course",
+           totals: dict[tuple[str, str], tuple[float, ...]] | None = None) -> str:
+    """The whole report as one HTML string; totals: {(student, assignment): (score, max_score)}
+    (default: the sums of the rows)."""
     stats = exercise_stats(rows)
-    submissions = totals(rows)
+    submissions = totals if totals is not None else sum_rows(rows)
     lines = []
     for assignment, exercise, attempts, rate, shares in stats:
         mistakes = "; ".join(f"{share:.0%} {html.escape(PHRASES.get(code, code))}"
@@ -95,7 +97,7 @@ def render(rows: list[dict[str, Any]], course_name: str = "backprop-course") -> 
                      f"<td>{attempts}</td><td>{rate:.0%}</td><td>{mistakes}</td></tr>")
     pictures = ""
     if rows:
-        pictures = (f'<img alt="score distribution" src="{score_distribution_png(rows)}">'
+        pictures = (f'<img alt="score distribution" src="{score_distribution_png(submissions)}">'
                     f'<img alt="pass rate of the hardest exercises" src="{pass_rate_png(stats)}">')
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(course_name)}: class report</title>

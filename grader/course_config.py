@@ -116,6 +116,21 @@ def course_directory(root: str | Path) -> CourseDirectory:
     return CourseDirectory(config=config)
 
 
+def configured_root(folder: str | Path) -> tuple[Path, Path | None]:
+    """(the course directory nbgrader takes when run in folder, the nbgrader_config.py that names it):
+    CourseDirectory.root as nbgrader's own search sets it (the nbgrader_config.py of each folder of
+    the Jupyter config path, then folder's own, which wins), else (folder, None). A relative root is
+    taken from folder, as nbgrader takes it from the current directory."""
+    from jupyter_core.paths import jupyter_config_path
+    folder = Path(folder).resolve()
+    root, named_by = folder, None
+    for directory in [*reversed(jupyter_config_path()), str(folder)]:
+        config = load_config(directory)
+        if "CourseDirectory" in config and "root" in config.CourseDirectory:
+            root, named_by = (folder / config.CourseDirectory.root).resolve(), Path(directory) / CONFIG_FILE
+    return root, named_by
+
+
 def db_url(root: str | Path) -> str:
     """The gradebook database the course uses: its configured CourseDirectory.db_url, else
     nbgrader's default, gradebook.db in the course directory."""

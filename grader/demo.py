@@ -14,6 +14,7 @@ import nbformat
 from . import samples
 from .grade import grade
 from .release import release
+from .report_files import DIAGNOSIS, diagnosis_page
 from exercises import ASSIGNMENTS
 
 LEARNERS = ("perfect", "struggling", "hostile")
@@ -48,17 +49,24 @@ def summary_table(course: str | Path) -> str:
     return "\n".join(lines)
 
 
-def demo(course: str | Path | None = None) -> Path:
+def demo(course: str | Path | None = None, quiet: bool = False) -> Path:
+    """Release into course (default: a new temporary folder), hand in the sample class, grade it and
+    print the scores and where to look; quiet: only release's final line and the scores."""
     course = Path(course or tempfile.mkdtemp(prefix="backprop-course-demo-"))
-    print(f"course directory: {course}")
-    release(course)
+    if not quiet:
+        print(f"course directory: {course}")
+    release(course, quiet=quiet)
     hand_in(course)
     summary = grade(course, quiet=True)
-    print(summary.isolation())
+    if not quiet:
+        print(summary.isolation())
     print(summary_table(course))
+    if quiet:
+        return course
     print(f"\nper-exercise scores and diagnoses: {course / 'exercise_scores.csv'}")
     print(f"class report:                      {course / 'report.html'}")
-    print(f"a struggling learner's feedback:   {course / 'feedback/struggling/02_regression/02_regression.html'}")
-    print(f"all {len(list((course / 'feedback').glob('*/*/*.html')))} feedback pages:              "
-          f"{course / 'feedback'}")
+    print(f"a struggling learner's diagnosis:  {diagnosis_page(course, 'struggling', '02_regression')}")
+    pages = len(list((course / DIAGNOSIS).glob('*/*/*.html')))
+    print(f"all {pages} diagnosis pages:             {course / DIAGNOSIS}")
+    print(f"for nbgrader's formgrader:         {course / 'autograded'} and the gradebook")
     return course

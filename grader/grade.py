@@ -2,8 +2,10 @@
 
 Stages, one module each: discover (find the notebooks), restore (locked cells from the source,
 tampering), sandbox (run the learner's cells and calls in an isolated worker), judge (score and
-diagnosis on the trusted side), results (each result stored the moment it is known),
-report_files (CSV, feedback, gradebook).
+diagnosis on the trusted side), results (each result stored the moment it is known), autograded
+(the notebook nbgrader's formgrader and feedback read, written with it), gradebook (nbgrader's
+database: scores, submission times, late penalties; the totals every report shows), report_files
+(CSV files, diagnosis pages, class report).
 
 The cases of each exercise are computed once, on the trusted side, from the course's secret
 (grader.seeds: a different set of hidden cases for every course); a submission costs one worker
@@ -37,7 +39,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import catalogue, course_config, discover, report_files, results, sandbox, seeds
+from . import catalogue, course_config, discover, gradebook, report_files, results, sandbox, seeds
 from .cell_grades import graded_cells, judge_cell
 from .course_config import CARRY_FORWARD
 from .errors import CommandError, SandboxFailure
@@ -58,6 +60,7 @@ class Summary:
     seconds: float = 0.0
     landlock: int | None = None  # the Landlock ABI the workers ran under (0: none)
     namespaces: str = ""  # "" when bubblewrap namespaces confined the workers, else why not
+    totals: dict = field(default_factory=dict)  # (student, assignment) -> gradebook.Total
 
     def isolation(self) -> str:
         """One line saying which fences held around learner code in this run."""
@@ -73,13 +76,15 @@ class Summary:
         lines = [f"graded {self.graded} submission(s), reused {self.reused} unchanged, "
                  f"{students} student(s), in {self.seconds:.1f} s", self.isolation()]
         for g in self.grades:
-            lines.append(f"  {g.student:<20} {g.assignment:<20} {g.score:g} / {g.max_score:g}"
+            t = report_files.total(g, self.totals)
+            lines.append(f"  {g.student:<20} {g.assignment:<20} {t.score:g} / {t.max_score:g}"
+                         + (f"  [late: -{t.late_penalty:g}]" if t.late_penalty else "")
                          + ("  [tampered]" if g.tampering else ""))
         if self.problems:
             lines.append(f"{len(self.problems)} problem(s), see grading_problems.csv:")
             lines.extend(f"  {p.student} {p.assignment}: {p.problem}" for p in self.problems)
-        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, grading_problems.csv, feedback/, "
-                     "report.html and the gradebook")
+        lines.append(f"wrote {self.course / 'grades.csv'}, exercise_scores.csv, grading_problems.csv, "
+                     f"{report_files.DIAGNOSIS}/, report.html, autograded/ and the gradebook")
         return "\n".join(lines)
 
 
@@ -418,12 +423,15 @@ def _warm_report_imports():
 
 def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle, checks=()):
     """Grade the submissions in todo (here in jobs threads, each with a warm sandbox from idle,
-    or on Dask) and store each result the moment it is known. Returns (the Landlock ABI of each
-    graded submission, a Problem for each the sandbox failed on). OSError: a result could not be
-    written to the course; the threads stop taking new submissions."""
+    or on Dask) and store each result the moment it is known, with its autograded notebook.
+    Returns (the Landlock ABI of each graded submission, a Problem for each the sandbox failed on).
+    OSError: a result could not be written to the course; the threads stop taking new submissions."""
+    from . import autograded
     failures, stop = [], threading.Event()
+    folder = autograded.folder_name(root)
 
-    def store(key, digest, g):
+    def store(key, digest, g, sub):
+        autograded.write(root, folder, sub, plans[sub.assignment].source.path, g)
         results.store(root, key, digest, g)
         cache[key] = {"digest": digest}
         progress.step()
@@ -451,7 +459,7 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
         finally:
             idle.put(zygote)
         try:
-            return store(key, digest, g)
+            return store(key, digest, g, sub)
         except OSError:
             stop.set()
             raise
@@ -461,14 +469,18 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
 
 
 def _todo(root, subs, everything, force, fingerprint):
-    """(cache of stored results, [(key, digest, sub)] to grade, count reused)."""
+    """(cache of stored results, [(key, digest, sub)] to grade, count reused). A stored result is
+    reused when nothing it depends on changed and its autograded notebook is still there."""
+    from . import autograded
     cache = results.load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
     sources = {a: source_path(root, a) for a in {s.assignment for s in subs}}
+    folder = autograded.folder_name(root)
     todo, reused = [], 0
     for sub in subs:
         key = f"{sub.student}/{sub.assignment}"
         digest = results.digest(sub, sources[sub.assignment], fingerprint)
-        if not force and cache.get(key, {}).get("digest") == digest:
+        kept = autograded.notebook_path(root, folder, sub.student, sub.assignment, sources[sub.assignment]).is_file()
+        if not force and kept and cache.get(key, {}).get("digest") == digest:
             reused += 1
         else:
             todo.append((key, digest, sub))
@@ -499,7 +511,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     everything, problems = discover.find(root, known, list(known))
     subs = [s for s in everything if s.assignment in chosen]
     needed = [a for a in known if a in {s.assignment for s in subs}]
-    report_files.check_database(root)
+    gradebook.check_database(root)
     cat = catalogue.for_course(root)
     seed = seeds.grading_seed(root)
     policy = policy or course_config.policy(root)
@@ -517,7 +529,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
             z.spawn()
             idle.put(z)
         plans = {a: make_plan(root, a, seed, cat, policy) for a in needed}
-        report_files.check_gradebook(root, {a: _graded_ids(plan.source) for a, plan in plans.items()})
+        gradebook.check(root, {a: _graded_ids(plan.source) for a, plan in plans.items()})
         threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)
         fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle,
@@ -529,12 +541,12 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
             z.close()
     try:
         grades = results.StoredGrades(root, cache)
-        problems = _write_reports(root, grades, problems + failures, needed, cat)
+        problems, totals = _write_reports(root, grades, problems + failures, needed, cat)
     except OSError as exc:
         raise _course_full(root, exc, cache) from None
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
                       landlock=min((abi for abi in fresh if abi is not None), default=None),
-                      namespaces=confine.available()[1])
+                      namespaces=confine.available()[1], totals=totals)
     if not quiet:
         print(summary.text())
         if summary.namespaces and summary.landlock == 0:
@@ -555,20 +567,23 @@ def _graded_cells(root, assignments):
 
 
 def _write_reports(root, grades, problems, needed, cat):
-    """The gradebook, the CSV files, the feedback pages and the class report, from the stored
-    results; returns every problem of the run, sorted."""
+    """The gradebook, the CSV files, the diagnosis pages and the class report, from the stored
+    results; returns (every problem of the run, sorted; the gradebook's totals)."""
     for g in grades:
         problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
         if g.tampering:
             problems.append(discover.Problem(g.student, g.assignment, "tampered: " + " ".join(g.tampering)))
-    problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
+    totals = {}
     if grades:
         others = sorted({g.assignment for g in grades} - set(needed))  # graded before, not chosen now
         if others:
-            report_files.check_gradebook(root, _graded_cells(root, others))
+            gradebook.check(root, _graded_cells(root, others))
         for first in range(0, len(grades), GRADEBOOK_BATCH):
-            report_files.write_gradebook(root, grades[first:first + GRADEBOOK_BATCH])
-    report_files.write_csvs(root, grades, problems)
-    report_files.write_feedback(root, grades, cat)
-    report_files.write_class_report(root, grades)
-    return problems
+            found = gradebook.write(root, grades[first:first + GRADEBOOK_BATCH], root / "submitted")
+            problems += [discover.Problem(*p) for p in found]
+        totals = gradebook.totals(root, [(g.student, g.assignment) for g in grades])
+    problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
+    report_files.write_csvs(root, grades, problems, totals)
+    report_files.write_feedback(root, grades, cat, totals)
+    report_files.write_class_report(root, grades, totals)
+    return problems, totals

@@ -89,7 +89,7 @@ def _task(sub, plan, limits, fingerprint, checks):
 
 def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]], plans: dict[str, Plan],
                   limits: sandbox.Limits, fingerprint: str, course_checks: tuple[Path, ...],
-                  store: Callable[[str, str, SubmissionGrade], int | None],
+                  store: Callable[[str, str, SubmissionGrade, discover.Submission], int | None],
                   fail: Callable[[str, discover.Submission, str], None]) -> list[int | None]:
     """Submit the todo list to the Dask scheduler at address, a bounded window at a time (memory
     stays flat however big the class), and store each result as it arrives (fail(key, sub,
@@ -116,7 +116,7 @@ def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]]
                 try:
                     task = _task(sub, plans[sub.assignment], limits, fingerprint, checks)
                 except OSError:  # unreadable here: graded here, as a local run would
-                    fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits)))
+                    fresh.append(store(key, digest, grade_submission(sub, plans[sub.assignment], limits), sub))
                     continue
                 future = client.submit(grade_remote, task, key=f"backprop-grade-{key}-{digest[:16]}", pure=False)
                 keys[future.key] = (key, digest, sub)
@@ -137,7 +137,7 @@ def grade_on_dask(address: str, todo: list[tuple[str, str, discover.Submission]]
             if "failure" in answer:
                 fail(key, sub, answer["failure"])
             else:
-                fresh.append(store(key, digest, from_json(answer)))
+                fresh.append(store(key, digest, from_json(answer), sub))
             submit_next()
     finally:
         client.close()

@@ -186,9 +186,29 @@ def _summary(root: Path, source: Source, cat: catalogue.Catalogue) -> str:
             + f", {sum(points.values()):g} points -> {root / 'release' / source.assignment}")
 
 
-def release(course: str | Path, assignments: list[str] | None = None, reset: list[str] | None = None) -> list[str]:
+def _notes(root: Path, chosen: list[Source], cat: catalogue.Catalogue, new_config: bool, added: list[str],
+           made_secret: bool) -> None:
+    """What release did, beyond its final line: each assignment, kept edits, the configuration, the secret."""
+    for source in chosen:
+        print(_summary(root, source, cat))
+    kept = [s.assignment for s in chosen if s.origin == "kept"]
+    if kept:
+        print(f"kept your edits of {', '.join(kept)}: `release --reset ASSIGNMENT` takes the package's version "
+              "(yours is backed up)")
+    if new_config:
+        print(f"wrote {root / course_config.CONFIG_FILE}: yours to edit, release only adds what it lacks")
+    elif added:
+        print(f"{course_config.CONFIG_FILE}: added {', '.join(added)}; everything else in it is as it was")
+    if made_secret:
+        print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
+              "and keep it out of what students can read")
+
+
+def release(course: str | Path, assignments: list[str] | None = None, reset: list[str] | None = None,
+            quiet: bool = False) -> list[str]:
     """Build or update the nbgrader course directory `course`; return the released assignments.
-    reset: assignments whose source notebook goes back to the package's version, even if edited."""
+    reset: assignments whose source notebook goes back to the package's version, even if edited;
+    quiet: print only warnings and the final line."""
     started = time.monotonic()
     root = course_root(course)
     reset = choose(reset) if reset else []
@@ -217,21 +237,10 @@ def release(course: str | Path, assignments: list[str] | None = None, reset: lis
         new_config = not (root / course_config.CONFIG_FILE).exists()
         install(staging, root, chosen, config_changed=bool(added) or new_config)
     _, made = seeds.ensure(root)
-    for source in chosen:
-        print(_summary(root, source, cat))
-    kept = [s.assignment for s in chosen if s.origin == "kept"]
-    if kept:
-        print(f"kept your edits of {', '.join(kept)}: `release --reset ASSIGNMENT` takes the package's version "
-              "(yours is backed up)")
-    if new_config:
-        print(f"wrote {root / course_config.CONFIG_FILE}: yours to edit, release only adds what it lacks")
-    elif added:
-        print(f"{course_config.CONFIG_FILE}: added {', '.join(added)}; everything else in it is as it was")
+    if not quiet:
+        _notes(root, chosen, cat, new_config, added, made)
     for warning in warnings:
         print(f"warning: {warning}")
-    if made:
-        print(f"made the course's secret {root / seeds.SECRET}: its hidden cases are drawn from it; keep it, "
-              "and keep it out of what students can read")
     print(f"course directory {root} ready: {len(chosen)} assignment(s), {2 * len(chosen)} notebooks "
           f"passed the gate, {time.monotonic() - started:.0f} s")
     return [s.assignment for s in chosen]

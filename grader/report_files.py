@@ -1,12 +1,14 @@
-"""The grade command's outputs: CSV files, per-student HTML feedback and the gradebook.
+"""The grade command's files: CSV files, the diagnosis page of each submission, the class report.
 
 Every file is written atomically (a temporary file in the same folder, then os.replace), so an
-interrupted run leaves the previous version, never half a file. The gradebook is nbgrader's own
-database, written through nbgrader's ORM in one transaction: per graded submission the student,
-the submission mirrored from the released assignment, and each graded cell's auto_score (none
-for a manually graded cell, which waits for the formgrader), so `nbgrader export` and the
-formgrader show the same totals as grades.csv. The database is the one the course's
-nbgrader_config.py names (grader.course_config).
+interrupted run leaves the previous version, never half a file. Each submission's total is the
+gradebook's (grader.gradebook.Total: manual scores, extra credit and the late penalty included),
+so grades.csv, the pages, `nbgrader export` and the formgrader agree.
+
+The diagnosis pages go to DIR/diagnosis/<student>/<a>/<a>.html. DIR/feedback/ is nbgrader's:
+`nbgrader generate_feedback` renders the autograded notebooks there (they carry the grader's
+verdict in each test cell) and `nbgrader release_feedback` hands them out, so a page of ours in it
+would be replaced, or would make generate_feedback skip that submission.
 
 Tampering (a changed, deleted or duplicated locked cell) does not change any score: the submission
 was graded with the original cells. It shows as a note at the end of the message of each of that
@@ -20,21 +22,27 @@ import html
 import io
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import catalogue, course_config
-from .cell_grades import MANUAL
-from .errors import CommandError
+from . import catalogue
 from .judge.diagnose import PASSED
 
 if TYPE_CHECKING:
     from .discover import Problem
+    from .gradebook import Total
     from .judge.diagnose import Result
     from .results import SubmissionGrade
 
 TAMPER_TAG = "[tampered]"
+DIAGNOSIS = "diagnosis"  # DIR/diagnosis/<student>/<a>/<a>.html
+OLD_PAGE_MARK = "<th>What to look at</th>"  # in the pages earlier versions wrote to DIR/feedback/
+
+
+def diagnosis_page(root: Path, student: str, assignment: str) -> Path:
+    """Where the diagnosis page of a submission goes."""
+    return root / DIAGNOSIS / student / assignment / f"{assignment}.html"
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:
@@ -54,7 +62,7 @@ def atomic_write(path: str | Path, data: str | bytes) -> None:
         raise
 
 
-def _safe_cell(value):
+def safe_cell(value: object) -> object:
     """A text cell a spreadsheet would read as a formula (it starts with = + - @, a tab or a carriage
     return) prefixed with a single quote, so it shows as text; a plain number ("-1", "1.5") is left alone."""
     if not isinstance(value, str) or not value.startswith(("=", "+", "-", "@", "\t", "\r")):
@@ -67,7 +75,7 @@ def _safe_cell(value):
     return value if number else "'" + value
 
 
-def _csv(header, rows):
+def safe_csv(header: Sequence, rows: Iterable[Sequence]) -> str:
     """CSV text with every cell made safe to open in a spreadsheet (no live formulas). The writer
     quotes only cells that hold a comma, a quote or "\n", so a row with a "\r" in a cell is written
     all quoted: else a reader would start a new row, and maybe a formula, after the "\r"."""
@@ -75,7 +83,7 @@ def _csv(header, rows):
     writer = csv.writer(out, lineterminator="\n")
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     for row in [header, *rows]:
-        row = [_safe_cell(v) for v in row]
+        row = [safe_cell(v) for v in row]
         (quoted if any(isinstance(v, str) and "\r" in v for v in row) else writer).writerow(row)
     return out.getvalue()
 
@@ -90,16 +98,38 @@ def exercise_message(result: Result, grade: SubmissionGrade) -> str:
     return f"{result.message} {TAMPER_TAG} {' '.join(grade.tampering)}"
 
 
-def write_csvs(root: Path, grades: Sequence[SubmissionGrade], problems: list[Problem]) -> None:
-    """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted)."""
-    atomic_write(root / "grades.csv", _csv(
-        ["student_id", "assignment", "score", "max_score"],
-        [[g.student, g.assignment, _number(g.score), _number(g.max_score)] for g in grades]))
-    atomic_write(root / "exercise_scores.csv", _csv(
+def total(grade: SubmissionGrade, totals: dict[tuple[str, str], Total]) -> Total:
+    """The gradebook's Total of a submission; the grader's own sum where the gradebook has none."""
+    from .gradebook import Total
+    return totals.get((grade.student, grade.assignment)) or Total(grade.score, grade.max_score)
+
+
+def scored(grade: SubmissionGrade, totals: dict[tuple[str, str], Total]) -> list[tuple[Result, float | None]]:
+    """(result, the score a grader gave its cell in the formgrader, or None) for each result."""
+    by_grader = dict(total(grade, totals).by_grader)
+    cells = grade.cells or [f"test_{r.exercise}" for r in grade.results]
+    return [(r, by_grader.get(cell)) for r, cell in zip(grade.results, cells)]
+
+
+def write_csvs(root: Path, grades: Sequence[SubmissionGrade], problems: list[Problem],
+               totals: dict[tuple[str, str], Total] | None = None) -> None:
+    """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted) and
+    the gradebook's totals. grades.csv: score is the gradebook's (late penalty taken off);
+    auto_score the grader's sum; timestamp when it was submitted (UTC), if known."""
+    totals = totals or {}
+    rows = []
+    for g in grades:
+        t = total(g, totals)
+        rows.append([g.student, g.assignment, _number(t.score), _number(t.max_score), _number(g.score),
+                     _number(t.late_penalty), t.timestamp])
+    atomic_write(root / "grades.csv", safe_csv(
+        ["student_id", "assignment", "score", "max_score", "auto_score", "late_penalty", "timestamp"], rows))
+    atomic_write(root / "exercise_scores.csv", safe_csv(
         ["student_id", "assignment", "exercise", "score", "max_score", "diagnosis", "message"],
-        [[g.student, g.assignment, r.exercise, _number(r.score), _number(r.max_score), r.diagnosis,
-          exercise_message(r, g)] for g in grades for r in g.results]))
-    atomic_write(root / "grading_problems.csv", _csv(
+        [[g.student, g.assignment, r.exercise, _number(r.score if mine is None else mine), _number(r.max_score),
+          r.diagnosis, exercise_message(r, g) + _by_grader(r, mine)]
+         for g in grades for r, mine in scored(g, totals)]))
+    atomic_write(root / "grading_problems.csv", safe_csv(
         ["student_id", "assignment", "problem"], [[p.student, p.assignment, p.problem] for p in problems]))
 
 
@@ -113,115 +143,75 @@ summary{cursor:pointer;color:#444;font-size:.9em}
 """
 
 
-def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.PACKAGE) -> str:
-    """The learner's page: per exercise status, points, diagnosis, hint, source and their own code."""
+def _by_grader(result, score):
+    if score is None:
+        return ""
+    return f" [a grader set {_number(score)} point(s); the automatic score was {_number(result.score)}]"
+
+
+def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.PACKAGE,
+                  totals: dict[tuple[str, str], Total] | None = None) -> str:
+    """The learner's page: per exercise status, points, diagnosis, hint, source and their own code;
+    the total and any grader's scores and late penalty from the gradebook (totals)."""
     e = html.escape
     code = {}
     for exercise, text in grade.code:
         code[exercise] = code.get(exercise, "") + text
-    rows = []
-    for r in grade.results:
+    rows, t = [], total(grade, totals or {})
+    for r, mine in scored(grade, totals or {}):
         cls = "ok" if r.diagnosis in PASSED else "bad"
         source = cat.exercises[r.exercise].info.source if r.exercise in cat.exercises else ""
         yours = (f"<details{'' if r.diagnosis == 'ok' else ' open'}><summary>your code</summary>"
                  f"<pre>{e(code[r.exercise])}</pre></details>" if r.exercise in code else "")
-        rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{_number(r.score)} / {_number(r.max_score)}</td>"
+        points = f"{_number(r.score)} / {_number(r.max_score)}" if mine is None else \
+            f"{_number(mine)} / {_number(r.max_score)} <small>(set by a grader)</small>"
+        rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{points}</td>"
                     f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}"
                     + (f"<div class=\"src\">source: {e(source)}</div>" if source else "") + f"{yours}</td></tr>")
     notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes + grade.remarks)
+    if t.late_penalty:
+        notes += (f"<p class=\"note\">Submitted late ({e(t.timestamp)} UTC): a penalty of {_number(t.late_penalty)} "
+                  "point(s) was taken off the total, by the course's late-submission rule.</p>")
     if grade.tampering:
         notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "
                   "cells, and your scores are not affected. " + e(" ".join(grade.tampering)) + "</p>")
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{e(grade.assignment)}: feedback for {e(grade.student)}</title><style>{STYLE}</style></head>"
             f"<body><h1>{e(grade.assignment)}</h1><p>Student: {e(grade.student)} — score "
-            f"<strong>{_number(grade.score)} / {_number(grade.max_score)}</strong></p>{notes}"
+            f"<strong>{_number(t.score)} / {_number(t.max_score)}</strong></p>{notes}"
             f"<table><tr><th>Exercise</th><th>Score</th><th>Diagnosis</th><th>What to look at</th></tr>"
             f"{''.join(rows)}</table></body></html>\n")
 
 
-def write_class_report(root: Path, grades: Sequence[SubmissionGrade]) -> None:
-    """DIR/report.html: where the class struggles (grader.class_report)."""
+def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
+                       totals: dict[tuple[str, str], Total] | None = None) -> None:
+    """DIR/report.html: where the class struggles (grader.class_report); the submissions' totals
+    are the gradebook's."""
     from . import class_report
     rows = [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise, "score": r.score,
              "max_score": r.max_score, "diagnosis": r.diagnosis} for g in grades for r in g.results]
-    atomic_write(root / "report.html", class_report.render(rows))
+    submissions = {(g.student, g.assignment): (t.score, t.max_score)
+                   for g in grades for t in [total(g, totals or {})]}
+    atomic_write(root / "report.html", class_report.render(rows, totals=submissions))
 
 
-def write_feedback(root: Path, grades: Sequence[SubmissionGrade], cat: catalogue.Catalogue = catalogue.PACKAGE) -> None:
+def _retire_old_page(root, grade):
+    """Remove the page an earlier version of the grader wrote into nbgrader's feedback folder: with
+    no timestamp.txt beside it, `nbgrader generate_feedback` would skip that submission for good."""
+    folder = root / "feedback" / grade.student / grade.assignment
+    old = folder / f"{grade.assignment}.html"
+    try:
+        if not (folder / "timestamp.txt").exists() and OLD_PAGE_MARK in old.read_text(encoding="utf-8"):
+            old.unlink()
+            if not any(folder.iterdir()):
+                folder.rmdir()
+    except (OSError, UnicodeDecodeError):
+        pass  # not there, or not ours
+
+
+def write_feedback(root: Path, grades: Sequence[SubmissionGrade], cat: catalogue.Catalogue = catalogue.PACKAGE,
+                   totals: dict[tuple[str, str], Total] | None = None) -> None:
+    """The diagnosis page of each submission (diagnosis_page)."""
     for g in grades:
-        atomic_write(root / "feedback" / g.student / g.assignment / f"{g.assignment}.html", feedback_html(g, cat))
-
-
-def check_database(root: Path) -> None:
-    """CommandError when the course's gradebook is an SQLite file that does not exist yet."""
-    missing = course_config.missing_database(root)
-    if missing:
-        raise CommandError(f"{root} has no gradebook ({missing}): run `backprop-course release --course "
-                           f"{root}` first")
-
-
-def check_gradebook(root: Path, cells: dict[str, list[str]]) -> None:
-    """CommandError unless the gradebook has each assignment ({assignment: grade_ids}), its
-    notebook and those graded cells."""
-    release = f"run `backprop-course release --course {root}` (or nbgrader generate_assignment) first"
-    from nbgrader.api import MissingEntry
-
-    from .discover import source_notebook
-    with course_config.open_gradebook(root) as gb:
-        for a, wanted in cells.items():
-            try:
-                notebook = gb.find_notebook(source_notebook(root, a).stem, a)
-            except MissingEntry:
-                raise CommandError(f"assignment {a} is not in the course's gradebook: {release}") from None
-            have = {c.name for c in notebook.grade_cells + notebook.task_cells}
-            absent = [n for n in wanted if n not in have]
-            if absent:
-                raise CommandError(f"the gradebook's {a} lacks the graded cells {', '.join(absent)}: {release}")
-
-
-def write_gradebook(root: Path, grades: Sequence[SubmissionGrade]) -> None:
-    """Record every SubmissionGrade in nbgrader's gradebook, in one transaction."""
-    from nbgrader.api import (Assignment, Comment, Grade, Student, SubmittedAssignment,
-                              SubmittedNotebook)
-    with course_config.open_gradebook(root) as gb:
-        session = gb.db
-        try:
-            session.autoflush = False  # objects are linked up before they are flushed, once
-            students = {s.id: s for s in session.query(Student)}
-            assignments = {a.name: a for a in session.query(Assignment)}
-            for g in grades:
-                student = students.get(g.student)
-                if student is None:
-                    student = students[g.student] = Student(id=g.student)
-                    session.add(student)
-                assignment = assignments[g.assignment]
-                submission = (session.query(SubmittedAssignment)
-                              .filter_by(assignment_id=assignment.id, student_id=g.student).one_or_none())
-                if submission is None:
-                    submission = SubmittedAssignment(assignment=assignment, student=student)
-                    session.add(submission)
-                scores = dict(zip(g.cells or [f"test_{r.exercise}" for r in g.results], g.results))
-                for notebook in assignment.notebooks:
-                    sub_nb = next((n for n in submission.notebooks if n.notebook is notebook), None)
-                    if sub_nb is None:
-                        sub_nb = SubmittedNotebook(notebook=notebook, assignment=submission)
-                        session.add(sub_nb)
-                        for cell in notebook.solution_cells + notebook.task_cells:
-                            session.add(Comment(cell_id=cell.id, notebook=sub_nb))
-                    graded = {grade.cell_id: grade for grade in sub_nb.grades}
-                    for cell in notebook.grade_cells + notebook.task_cells:
-                        grade = graded.get(cell.id)
-                        if grade is None:
-                            grade = Grade(cell_id=cell.id, notebook=sub_nb)
-                            session.add(grade)
-                        result = scores.get(cell.name)
-                        if result is not None:
-                            manual = result.diagnosis == MANUAL
-                            grade.auto_score = None if manual else result.score
-                            grade.needs_manual_grade = manual or grade.manual_score is not None
-                session.flush()
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+        _retire_old_page(root, g)
+        atomic_write(diagnosis_page(root, g.student, g.assignment), feedback_html(g, cat, totals))

@@ -85,7 +85,8 @@ def _text(cell):
     return source if isinstance(source, str) else ""
 
 
-def _role(cell):
+def role(cell: dict) -> str:
+    """A notebook cell's role for grading: SourceCell.role's values."""
     nbg = _meta(cell)
     if not nbg.get("grade_id"):
         return "free"
@@ -98,7 +99,7 @@ def _role(cell):
     return "free"
 
 
-def _read_bytes(path):
+def read_bytes(path):
     """The file's bytes, refusing a symbolic link even if one replaced the file after discovery."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
@@ -116,7 +117,7 @@ def _read_bytes(path):
 
 def _read(path):
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_bytes(path)
     try:
         with warnings.catch_warnings():  # duplicate cell ids and the like: we judge structure ourselves
             warnings.simplefilter("ignore")
@@ -143,7 +144,7 @@ def _points(cell):
 def load_source(path: str | Path) -> Source:
     """The source notebook's cells (raises Unreadable or OSError if it cannot be read)."""
     cells = _read(path)
-    return Source(Path(path), tuple(SourceCell(_meta(c).get("grade_id"), _role(c), str(c.get("cell_type")),
+    return Source(Path(path), tuple(SourceCell(_meta(c).get("grade_id"), role(c), str(c.get("cell_type")),
                                                _text(c), _points(c),
                                                bool(_meta(c).get("grade") or _meta(c).get("task")))
                                     for c in cells))

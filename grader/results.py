@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .sandbox import Limits
 
 RESULTS = Path(".backprop-course") / "results"
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -63,15 +63,20 @@ def fingerprint(limits: Limits, seed: int, course_checks: Sequence[Path] = (), p
     return h.hexdigest()
 
 
+SIDE_FILES = ("timestamp.txt", "submission_secret.txt")  # nbgrader's, copied beside the autograded notebook
+
+
 def digest(sub: Submission, source_path: Path, fingerprint: str) -> str:
+    """A digest of a submission's notebook, its nbgrader files, its source notebook and fingerprint."""
     h = hashlib.sha256(fingerprint.encode())
     h.update(source_path.read_bytes())
     h.update(repr((sub.path.name if sub.path else None, sub.problem)).encode())
     if sub.path is not None:
-        try:
-            h.update(sub.path.read_bytes())
-        except OSError as exc:
-            h.update(repr(exc).encode())
+        for path in (sub.path, *(sub.path.parent / name for name in SIDE_FILES)):
+            try:
+                h.update(path.read_bytes() if path.exists() else b"-")
+            except OSError as exc:
+                h.update(repr(exc).encode())
     return h.hexdigest()
 
 

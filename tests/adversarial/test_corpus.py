@@ -50,7 +50,7 @@ WALL_BUDGET = 90  # seconds for the whole batch, 2 cores
 GRADER_RSS_BUDGET = 2 ** 30  # bytes
 WORKER_RSS_BUDGET = LIMITS["memory"] + 2 ** 28
 GRACE = 3.0  # seconds the batch's processes get to end after grade() returned
-OUTPUTS = {"grades.csv", "exercise_scores.csv", "grading_problems.csv", "feedback", "report.html",
+OUTPUTS = {"grades.csv", "exercise_scores.csv", "grading_problems.csv", "diagnosis", "autograded", "report.html",
            "gradebook.db", "gradebook.db-journal", "gradebook.db-wal", "gradebook.db-shm", ".backprop-course"}
 
 

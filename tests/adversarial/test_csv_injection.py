@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from grader.report_files import _csv
+from grader.report_files import safe_csv
 
 DANGEROUS = ["=1+1", '=HYPERLINK("http://evil","x")', "+1+cmd|' /C calc'!A0", "-2+3", "-cmd", "@SUM(1+1)",
              "\t=1+1", "\r=1+1", "-", "+", "-inf", "-nan", "+1_0"]
@@ -25,27 +25,27 @@ def _cells(text):
 
 @pytest.mark.parametrize("value", DANGEROUS)
 def test_a_cell_that_starts_a_formula_is_quoted(value):
-    assert _cells(_csv(["student_id", "score"], [[value, "1"]]))[1] == ["'" + value, "1"]
+    assert _cells(safe_csv(["student_id", "score"], [[value, "1"]]))[1] == ["'" + value, "1"]
 
 
 @pytest.mark.parametrize("value", NUMBERS + HARMLESS)
 def test_numbers_and_plain_text_are_left_alone(value):
-    assert _cells(_csv(["student_id", "score"], [["alice", value]]))[1] == ["alice", value]
+    assert _cells(safe_csv(["student_id", "score"], [["alice", value]]))[1] == ["alice", value]
 
 
 def test_every_column_and_the_header_are_covered():
-    text = _csv(["=h", "b"], [["=a", "-1", "@c", "ok"], ["x", "=y", "-2", "+z"]])
+    text = safe_csv(["=h", "b"], [["=a", "-1", "@c", "ok"], ["x", "=y", "-2", "+z"]])
     assert _cells(text) == [["'=h", "b"], ["'=a", "-1", "'@c", "ok"], ["x", "'=y", "-2", "'+z"]]
 
 
 def test_a_carriage_return_cannot_start_a_row_of_its_own():
     # unquoted, "'\r=1+1" would read as a cell "'" and then a new row starting with the formula "=1+1"
-    text = _csv(["student_id", "message"], [["\r=1+1", "a\r=2+2"], ["bob", "-1"]])
+    text = safe_csv(["student_id", "message"], [["\r=1+1", "a\r=2+2"], ["bob", "-1"]])
     assert _cells(text) == [["student_id", "message"], ["'\r=1+1", "a\r=2+2"], ["bob", "-1"]]
 
 
 def test_non_text_cells_are_written_as_before():
-    assert _cells(_csv(["a", "b"], [[-1, 2.5]]))[1] == ["-1", "2.5"]
+    assert _cells(safe_csv(["a", "b"], [[-1, 2.5]]))[1] == ["-1", "2.5"]
 
 
 # End to end: a course released once (01_derivatives), two hostile student folders and an honest one.

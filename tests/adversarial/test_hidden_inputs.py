@@ -115,7 +115,7 @@ def _hidden_numbers(course):
 
 def _reports(course):
     paths = [course / "exercise_scores.csv", course / "grading_problems.csv", course / "grades.csv",
-             course / "report.html", *sorted((course / "feedback").rglob("*.html"))]
+             course / "report.html", *sorted((course / "diagnosis").rglob("*.html"))]
     return {str(p.relative_to(course)): p.read_text(encoding="utf-8") for p in paths}
 
 

@@ -69,15 +69,19 @@ def _used(folder):
 
 
 def _result_size(released):
-    """Bytes one stored result takes: graded once in a copy."""
+    """Bytes one graded submission takes (its stored result and its autograded notebook): graded
+    once in a copy."""
     probe = released.parent / "probe"
     if not probe.exists():
         shutil.copytree(released, probe, symlinks=True)
         for student in STUDENTS[1:]:
             shutil.rmtree(probe / "submitted" / student)
         grade(probe, jobs=1, quiet=True)
-    size = max(p.stat().st_size for p in (probe / RESULTS).rglob("*.json"))
-    return (size // 4096 + 2) * 4096  # whole pages, and the temporary file beside it
+    pages = 0
+    for folder in (probe / RESULTS, probe / "autograded"):
+        size = max(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+        pages += size // 4096 + 2  # whole pages, and the temporary file beside it
+    return pages * 4096
 
 
 def test_a_full_course_disk_stops_grade_cleanly_and_it_goes_on_later(released, tmp_path):

@@ -125,7 +125,7 @@ def test_a_mess_left_behind_costs_nobody_anything(course, tmp_path, jobs):
     with open(course / "grades.csv", newline="", encoding="utf-8") as f:
         assert {r["student_id"]: float(r["score"]) for r in csv.DictReader(f)} == {s: TOTAL for s in STUDENTS}
     for student in STUDENTS:
-        assert (course / "feedback" / student / A / f"{A}.html").is_file()
+        assert (course / "diagnosis" / student / A / f"{A}.html").is_file()
     assert (course / "report.html").is_file() and (course / "grading_problems.csv").is_file()
     assert os.listdir(tmp_path) == []  # nothing left in the temporary folder
     assert not list((course / "submitted").rglob("big*")) and not list(course.rglob("small1*"))

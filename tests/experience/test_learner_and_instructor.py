@@ -78,7 +78,7 @@ def _chromium():
 
 @pytest.mark.slow
 def test_feedback_page_in_chromium_says_sign(course, tmp_path):
-    page = course / "feedback" / "sam" / A / f"{A}.html"
+    page = course / "diagnosis" / "sam" / A / f"{A}.html"
     url = page.as_uri()
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
     shot = tmp_path / "feedback.png"
@@ -124,4 +124,4 @@ def test_cli_demo_exits_0(tmp_path):
              if line.split() and line.split()[0] in ("perfect", "struggling", "hostile")}
     assert table["perfect"] == "100/100" and table["struggling"] != "100/100" and table["hostile"] != "100/100"
     course = Path(done.stdout.split("course directory: ", 1)[1].split()[0])
-    assert len(list((course / "feedback").glob("*/*/*.html"))) == 18
+    assert len(list((course / "diagnosis").glob("*/*/*.html"))) == 18

@@ -49,7 +49,7 @@ def course(tmp_path_factory):
 def _outputs(root):
     from nbgrader.api import Gradebook
     files = [root / "grades.csv", root / "exercise_scores.csv", root / "grading_problems.csv",
-             *sorted((root / "feedback").rglob("*.html"))]
+             *sorted((root / "diagnosis").rglob("*.html"))]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         scores = sorted((s.student_id, s.assignment.name, s.score)
                         for a in ASSIGNMENTS for s in gb.assignment_submissions(a))

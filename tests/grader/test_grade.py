@@ -137,7 +137,7 @@ def test_solved_untouched_and_carried_forward(course):
     alice = _by_exercise(course, "alice")
     assert {r["diagnosis"] for r in alice.values()} == {"ok"}, alice
     assert set(alice) == set(NAMES)
-    page = (course / "feedback" / "alice" / A / f"{A}.html").read_text(encoding="utf-8")
+    page = (course / "diagnosis" / "alice" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "A cell of your own (not graded) raised timeout" in page  # it ran, as under nbgrader, and cost nothing
     bob = _by_exercise(course, "bob")
     assert {r["diagnosis"] for r in bob.values()} == {"not_implemented"}
@@ -165,10 +165,10 @@ def test_solved_untouched_and_carried_forward(course):
         assert float(row["score"]) == sum(float(r["score"]) for r in _by_exercise(course, student).values())
     _assert_gradebook_matches(course)
 
-    page = (course / "feedback" / "carol" / A / f"{A}.html").read_text(encoding="utf-8")
+    page = (course / "diagnosis" / "carol" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "sign_flipped" in page and "<script" not in page and "BEGIN SOLUTION" not in page
     assert "def dL_dyhat(y, y_hat):\n    return 2 * (y - y_hat)" in page  # her own code, beside its diagnosis
-    stubs = (course / "feedback" / "bob" / A / f"{A}.html").read_text(encoding="utf-8")
+    stubs = (course / "diagnosis" / "bob" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "return -2" not in stubs and "NotImplementedError" in stubs  # his stubs, no reference code
 
     # strict: the cascade, each caller naming the culprit
@@ -376,7 +376,7 @@ def _outputs(course):
     from nbgrader.api import Gradebook
 
     files = [course / "grades.csv", course / "exercise_scores.csv", course / "grading_problems.csv",
-             *sorted((course / "feedback").rglob("*.html"))]
+             *sorted((course / "diagnosis").rglob("*.html"))]
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         scores = sorted((s.student_id, s.assignment.name, s.score) for s in gb.assignment_submissions(A))
     return {str(f.relative_to(course)): f.read_bytes() for f in files}, scores

@@ -342,7 +342,7 @@ def test_feedback_and_csv_show_the_other_cells(course):
     assert "AssertionError" in rows[("s2-abs-wrong", "test_abs_loss")]["message"]
     assert rows[("s2-abs-wrong", "test_abs_partial")]["diagnosis"] == "partial"
     assert rows[("h1-right", "explain")]["diagnosis"] == "manual"
-    page = (root / "feedback" / "s2-abs-wrong" / A / f"{A}.html").read_text(encoding="utf-8")
+    page = (root / "diagnosis" / "s2-abs-wrong" / A / f"{A}.html").read_text(encoding="utf-8")
     assert "test_abs_loss" in page and "AssertionError" in page
 
 

@@ -103,7 +103,9 @@ def learner_run(package_dir):
 
 
 def package_files(package_dir):
-    return sorted(p for p in package_dir.rglob("*") if p.is_file())
+    """The files release writes into the package; not the bytecode Python caches there once a test
+    (or a learner) has imported it."""
+    return sorted(p for p in package_dir.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
 def test_package_layout(package_dir):
