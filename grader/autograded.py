@@ -30,7 +30,7 @@ from . import course_config
 from .judge.diagnose import PASSED
 from .report_files import atomic_write
 from .results import SIDE_FILES
-from .restore import Unreadable, read_bytes, role
+from .restore import LOCKED_ROLES, Unreadable, read_bytes, role
 
 if TYPE_CHECKING:
     from .discover import Submission
@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from .results import SubmissionGrade
 
 MAX_SIDE_FILE = 64 * 2 ** 10
-LOCKED = ("setup", "test", "locked")  # restore's roles of the cells the source dictates
 
 
 def folder_name(root: Path) -> str:
@@ -75,7 +74,7 @@ def _nbgrader(cell):
 
 
 def _locked(cell):
-    return role(cell) in LOCKED
+    return role(cell) in LOCKED_ROLES
 
 
 def _read_submission(path):

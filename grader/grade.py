@@ -413,6 +413,14 @@ def _import_restore():
     return restore
 
 
+def _import_autograded():
+    """Import grader.autograded, which imports nbformat through grader.restore: after
+    _import_restore, so that nbformat comes without the IRI grammars."""
+    _import_restore()
+    from . import autograded
+    return autograded
+
+
 def _warm_report_imports():
     """Import what the reports need (matplotlib for the class report) while submissions run."""
     try:
@@ -421,14 +429,14 @@ def _warm_report_imports():
         pass
 
 
-def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle, checks=()):
+def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle, folder, checks=()):
     """Grade the submissions in todo (here in jobs threads, each with a warm sandbox from idle,
     or on Dask) and store each result the moment it is known, with its autograded notebook.
     Returns (the Landlock ABI of each graded submission, a Problem for each the sandbox failed on).
-    OSError: a result could not be written to the course; the threads stop taking new submissions."""
-    from . import autograded
+    folder: the course's autograded folder. OSError: a result could not be written to the course;
+    the threads stop taking new submissions."""
+    autograded = _import_autograded()
     failures, stop = [], threading.Event()
-    folder = autograded.folder_name(root)
 
     def store(key, digest, g, sub):
         autograded.write(root, folder, sub, plans[sub.assignment].source.path, g)
@@ -468,13 +476,12 @@ def _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progr
         return list(pool.map(grade_and_store, todo)), failures
 
 
-def _todo(root, subs, everything, force, fingerprint):
+def _todo(root, subs, everything, force, fingerprint, folder):
     """(cache of stored results, [(key, digest, sub)] to grade, count reused). A stored result is
-    reused when nothing it depends on changed and its autograded notebook is still there."""
-    from . import autograded
+    reused when nothing it depends on changed and its autograded notebook (in folder) is still there."""
+    autograded = _import_autograded()
     cache = results.load_cache(root, [f"{s.student}/{s.assignment}" for s in everything])
     sources = {a: source_path(root, a) for a in {s.assignment for s in subs}}
-    folder = autograded.folder_name(root)
     todo, reused = [], 0
     for sub in subs:
         key = f"{sub.student}/{sub.assignment}"
@@ -518,7 +525,8 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     if policy not in course_config.POLICIES:
         raise CommandError(f"--policy must be one of {', '.join(course_config.POLICIES)}, not {policy!r}")
     fingerprint = results.fingerprint(limits, seed, cat.files, policy)
-    cache, todo, reused = _todo(root, subs, everything, force, fingerprint)
+    folder = _import_autograded().folder_name(root)
+    cache, todo, reused = _todo(root, subs, everything, force, fingerprint, folder)
 
     # The warm sandboxes boot (interpreter, numpy) in their own processes while this one imports
     # nbformat and nbgrader and computes the cases: on two cores the two overlap.
@@ -533,7 +541,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
         threading.Thread(target=_warm_report_imports, daemon=True).start()
         progress = Progress(len(todo), "grading", quiet=quiet)
         fresh, failures = _grade_todo(root, todo, plans, limits, jobs, dask, fingerprint, cache, progress, idle,
-                                      checks=cat.files)
+                                      folder, checks=cat.files)
     except OSError as exc:
         raise _course_full(root, exc, cache) from None
     finally:

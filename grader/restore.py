@@ -42,6 +42,7 @@ from pathlib import Path
 import nbformat
 
 MAX_BYTES = 50 * 2 ** 20
+LOCKED_ROLES = ("setup", "test", "locked")  # the roles of cells whose text is the source's, whatever the learner did
 
 
 class Unreadable(Exception):
@@ -235,7 +236,7 @@ def restore(path: str | Path, source: Source, tests: frozenset = frozenset(),
             for copy in copies:
                 if copy.get("cell_type") == "code":
                     restored.cells.append({"id": cell.grade_id, "code": _text(copy)})
-        elif cell.role in ("setup", "test", "locked"):
+        elif cell.role in LOCKED_ROLES:
             if not copies:
                 restored.tampering.append(f"The locked cell {cell.grade_id} was deleted (it was restored).")
             elif copies[0].get("cell_type") != cell.cell_type or not _same(_text(copies[0]), cell.source):
