@@ -8,6 +8,7 @@ from . import catalogue
 from .course_config import CARRY_FORWARD, STRICT
 from .judge import given, wire
 from .judge.diagnose import PASSED, Result, judge, unavailable
+from .judge.errors import UnknownExercise
 from .judge.run import call
 from .seeds import NOTEBOOK_SEED, PUBLIC_SEED
 
@@ -21,6 +22,8 @@ def check(name: str, function: Callable[..., object], seed: int = GRADING_SEED,
     the catalogue cat (default: the package's). Under CARRY_FORWARD, a function that fails while
     functions of its notebook that it calls fail their own checks is judged again with right
     values in their place (judge.given), as `grade` does."""
+    if name not in cat.exercises:
+        raise UnknownExercise(name, list(cat.exercises))
     exercise = cat.exercises[name]
     cases = cat.cases(name, seed)
     result = judge(exercise.info, cases, [call(function, case.inputs, fresh=True) for case in cases])
@@ -47,6 +50,9 @@ def check_all(functions: Mapping[str, Any], names: list[str] | None = None,
     if not isinstance(functions, Mapping):
         raise TypeError("check_all takes a mapping of names to functions, such as globals()")
     names = names or list(catalogue.EXERCISES)
+    unknown = [n for n in names if n not in catalogue.EXERCISES]
+    if unknown:
+        raise UnknownExercise(unknown[0], list(catalogue.EXERCISES))
     return [check(n, functions[n], seed) if callable(functions.get(n))
             else unavailable(catalogue.EXERCISES[n].info, "missing") for n in names]
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import given, wire
 from .diagnose import PASSED, CaseRecord, ExerciseInfo, Result, judge, unavailable
+from .errors import UnknownExercise
 from .run import call
 
 DATA = Path(__file__).with_name("public_cases.json")
@@ -29,6 +30,8 @@ def _exercises():
 
 
 def _exercise(name):
+    if name not in _exercises():
+        raise UnknownExercise(name, list(_exercises()))
     info = _exercises()[name]["info"]
     tuples = {key: tuple(info[key]) for key in ("uses", "arguments", "may_change")}
     info = ExerciseInfo(**{**info, **tuples})
@@ -101,8 +104,9 @@ def check_all(namespace: Mapping[str, object]) -> None:
     """
     rows = [result(name, namespace.get(name)) for name in _exercises()]
     width = max(len(r.exercise) for r in rows)
+    code_width = max(len(r.diagnosis) for r in rows)
     for r in rows:
         mark = "✔" if r.diagnosis in PASSED else "✘"
-        print(f"{mark} {r.exercise:<{width}}  {r.diagnosis:<24} {r.message if r.diagnosis != 'ok' else ''}")
+        print(f"{mark} {r.exercise:<{width}}  {r.diagnosis:<{code_width}}  {r.message if r.diagnosis != 'ok' else ''}".rstrip())
     passed = sum(r.diagnosis in PASSED for r in rows)
     print(f"{passed} of {len(rows)} exercises pass their public cases.")

@@ -178,7 +178,7 @@ def test_no_file_imports_solutions_or_grader(package_dir):
             for module in modules:
                 assert module.split(".")[0] not in ("solutions", "grader"), f"{path.name} imports {module}"
                 assert module.split(".")[0] in ("numpy", "json", "functools", "pathlib", "copy", "math",
-                                                "dataclasses", "fractions", "collections", "linecache", "os", "dis",
+                                                "dataclasses", "fractions", "collections", "linecache", "os", "dis", "difflib",
                                                 "types"), module
 
 
@@ -265,3 +265,50 @@ def _floats(value):
             yield from _floats(v)
     elif hasattr(value, "dtype") and value.dtype.kind == "f":
         yield from (float(v) for v in value.ravel())
+
+
+ALIGNMENT_SCRIPT = r'''
+import numpy as np
+from backprop_selfcheck import check, check_all
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def sigmoid_derivative(a):
+    return sigmoid(a) * (1 - sigmoid(a))  # σ′ of the activation, not of z
+
+
+check_all(globals())
+try:
+    check("sigmoid_derivativ", sigmoid_derivative)
+except LookupError as exc:
+    print("UNKNOWN", type(exc).__name__, exc)
+'''
+
+
+def test_check_all_keeps_its_columns_with_a_long_code_and_names_an_unknown_exercise(tmp_path):
+    write_selfcheck(tmp_path, "03_classification")
+    (tmp_path / "learner.py").write_text(ALIGNMENT_SCRIPT, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": str(tmp_path),
+                                                                       "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "learner.py"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    rows = lines[:len(catalogue.ASSIGNMENTS["03_classification"])]
+    long = next(r for r in rows if "activation_derivative_on_preactivation" in r)
+    missing = next(r for r in rows if " missing " in r)
+    assert long.index("activation_derivative_on_preactivation") == missing.index("missing")
+    # every message starts in one column, right after the longest code and two spaces
+    starts = {len(r) - len(r.split("  ")[-1].lstrip()) for r in (long, missing)}
+    assert starts == {long.index("activation_derivative_on_preactivation") + len("activation_derivative_on_preactivation") + 2}
+    unknown = next(l for l in lines if l.startswith("UNKNOWN"))
+    assert unknown.startswith("UNKNOWN UnknownExercise There is no exercise named 'sigmoid_derivativ' here. "
+                              "Did you mean 'sigmoid_derivative'?")
+
+
+def test_the_grader_api_names_an_unknown_exercise():
+    with pytest.raises(LookupError, match="no exercise named 'dL_dyaht'.*Did you mean 'dL_dyhat'"):
+        check("dL_dyaht", lambda y, y_hat: 0.0)
