@@ -11,7 +11,7 @@ gets no help: this pass can only find a caller right, never make a right one wro
 """
 import dis
 import types
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 
 from . import messages, wire
 from .compare import compare
@@ -87,7 +87,7 @@ def judge_given(info: ExerciseInfo, cases: list[CaseRecord], outcomes: list[Outc
     if any(o.error == NotGiven.__name__ for o in outcomes):
         return None
     result = judge(info, cases, outcomes)
-    names = " and ".join(f"`{n}`" for n in blamed)
+    names = listing(blamed)
     if result.diagnosis == "ok":
         lost = sum(blamed.values())
         cost = f"{names if len(blamed) == 1 else 'they'} cost you {lost:g} point{'s' if lost != 1 else ''}"
@@ -127,9 +127,15 @@ def wrong_callees(info: ExerciseInfo, function: Callable[..., object], points: M
     return [n for n in points if n in reached and n != info.name and strict(n, namespace.get(n)).diagnosis not in PASSED]
 
 
+def listing(names: Iterable[str]) -> str:
+    """Names in code quotes as a sentence lists them: "`a`", "`a` and `b`", "`a`, `b` and `c`"."""
+    quoted = [f"`{n}`" for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def culprits_sentence(names: list[str]) -> str:
     """What a failing exercise's message adds when it calls failing ones (names, roots first)."""
-    listed = " and ".join(f"`{n}`" for n in names)
+    listed = listing(names)
     tail = "which is wrong: fix that first" if len(names) == 1 else "which are wrong: fix those first"
     return f"It calls {listed}, {tail}."
 

@@ -5,7 +5,7 @@ An exercise may replace any template with a hint of its own (ExerciseInfo.hints)
 """
 
 TEMPLATES = {
-    "ok": "Correct on all {n} cases.",
+    "ok": "Correct on {all_cases}.",
     "missing": "No function named `{name}` was found: define it in its solution cell, with this name.",
     "not_implemented": "`{name}` still raises NotImplementedError: replace the stub with your code.",
     "error": "`{name}` raised {error}{error_detail}. It should compute {formula}.",
@@ -49,5 +49,6 @@ def render(info, code: str, context: dict[str, object]) -> str:
     where = values["where"]
     values["where_text"] = f" at {where}" if where else ""
     failed, n = values["failed"], values["n"]
+    values["all_cases"] = {1: "its one case", 2: "both cases"}.get(n, f"all {n} cases")
     values["failed_text"] = f" on {failed} of {n} cases" if failed != "" and n != "" else ""
     return template.format(**values)

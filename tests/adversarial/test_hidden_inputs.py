@@ -129,7 +129,8 @@ def test_no_report_holds_a_hidden_input(course):
 def test_every_attack_still_costs_the_attacked_exercise(course):
     with open(course / "exercise_scores.csv", newline="", encoding="utf-8") as f:
         rows = {(r["student_id"], r["exercise"]): r for r in csv.DictReader(f)}
-    assert rows[("honest", TARGET)]["diagnosis"] == "ok"
+    honest = rows[("honest", TARGET)]
+    assert honest["diagnosis"] == "ok", (honest["message"], (course / "grading_problems.csv").read_text())
     for name in ATTACKS:
         assert rows[(name, TARGET)]["score"] == "0", name
     message = rows[("leak_message", TARGET)]["message"]

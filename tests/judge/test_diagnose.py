@@ -329,3 +329,16 @@ def test_no_message_contains_the_expected_value(code):
     for text in SECRET_TEXTS:
         assert text not in result.message
     assert str(round(SECRET / 7, 4)) not in result.message
+
+
+def test_callees_are_listed_as_a_sentence_lists_them():
+    from grader.judge.given import culprits_sentence
+    assert culprits_sentence(["a"]) == "It calls `a`, which is wrong: fix that first."
+    assert culprits_sentence(["a", "b"]) == "It calls `a` and `b`, which are wrong: fix those first."
+    assert culprits_sentence(["a", "b", "c", "d"]) == "It calls `a`, `b`, `c` and `d`, which are wrong: fix those first."
+
+
+@pytest.mark.parametrize("n, text", [(1, "Correct on its one case."), (2, "Correct on both cases."),
+                                     (3, "Correct on all 3 cases.")])
+def test_the_ok_message_counts_its_cases_in_words(n, text):
+    assert judge(INFO, CASES[:n], values(*WANTS[:n])).message == text
