@@ -27,6 +27,7 @@ import nbformat
 from nbformat import NotebookNode, from_dict
 
 from . import course_config
+from .judge import messages
 from .judge.diagnose import PASSED
 from .report_files import atomic_write
 from .results import SIDE_FILES
@@ -55,11 +56,11 @@ def verdict_outputs(result: Result, cell_id: str) -> list[NotebookNode]:
     where = "graded by backprop-course outside the notebook's kernel"
     if result.diagnosis in PASSED and result.score == result.max_score:
         return [from_dict({"output_type": "stream", "name": "stdout",
-                           "text": f"✔ {cell_id}: {result.message} ({result.max_score:g} point(s); {where})\n"})]
+                           "text": f"✔ {cell_id}: {result.message} ({messages.points(result.max_score)}; {where})\n"})]
     evalue = f"{cell_id} [{result.diagnosis}]: {result.message}"
     return [from_dict({"output_type": "error", "ename": "AssertionError", "evalue": evalue,
                        "traceback": [f"AssertionError: {evalue}",
-                                     f"({where}: {result.score:g} / {result.max_score:g} point(s))"]})]
+                                     f"({where}: {result.score:g} of {messages.points(result.max_score)})"]})]
 
 
 @lru_cache(maxsize=16)

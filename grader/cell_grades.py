@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .judge import messages
 from .judge.diagnose import Result
 
 if TYPE_CHECKING:  # nbformat and nbgrader load slowly: imported where a cell is judged
@@ -78,7 +79,7 @@ def judge_cell(cell: GradedCell, report: CellReport | None, unanswered: bool = F
         score, _ = determine_grade(nb_cell)
     except ValueError:  # a shown number above the cell's points: nbgrader fails the notebook
         return Result(cell.grade_id, 0.0, cell.points, "failed",
-                      f"The test showed {report.shown}, more than its {cell.points:g} point(s).")
+                      f"The test showed {report.shown}, more than its {messages.points(cell.points)}.")
     score = float(score)
     if report.error is not None:
         where = f" (at {report.line})" if report.line else ""
@@ -90,5 +91,5 @@ def judge_cell(cell: GradedCell, report: CellReport | None, unanswered: bool = F
                       "The test wrote to stderr (a warning or an error message), which counts as failing.")
     if score < cell.points:
         return Result(cell.grade_id, score, cell.points, "partial",
-                      f"The test gave {score:g} of its {cell.points:g} point(s).")
+                      f"The test gave {score:g} of its {messages.points(cell.points)}.")
     return Result(cell.grade_id, score, cell.points, "ok", "Passed.")

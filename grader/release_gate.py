@@ -22,6 +22,7 @@ from pathlib import Path
 import nbformat
 
 import grader
+from .judge import messages
 from .notebook import COURSE_ENV
 
 KERNEL = "python3"
@@ -94,7 +95,7 @@ def _partial(cell):
     except (ValueError, KeyError) as exc:
         return f"shows a value nbgrader cannot score ({exc})"
     if score is not None and score < points:
-        return f"shows {score:g}, which nbgrader reads as {score:g} of its {points:g} point(s)"
+        return f"shows {score:g}, which nbgrader reads as {score:g} of its {messages.points(points)}"
     return None
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import catalogue
+from .judge import messages
 from .judge.diagnose import PASSED
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ summary{cursor:pointer;color:#444;font-size:.9em}
 def _by_grader(result, score):
     if score is None:
         return ""
-    return f" [a grader set {_number(score)} point(s); the automatic score was {_number(result.score)}]"
+    return f" [a grader set {messages.points(score)}; the automatic score was {_number(result.score)}]"
 
 
 def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.PACKAGE,

@@ -52,3 +52,8 @@ def render(info, code: str, context: dict[str, object]) -> str:
     values["all_cases"] = {1: "its one case", 2: "both cases"}.get(n, f"all {n} cases")
     values["failed_text"] = f" on {failed} of {n} cases" if failed != "" and n != "" else ""
     return template.format(**values)
+
+
+def points(x: float) -> str:
+    """A number of points in words: "1 point", "0.5 points", "3 points"."""
+    return f"{x:g} point" + ("" if x == 1 else "s")

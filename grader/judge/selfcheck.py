@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import given, wire
+from . import given, messages, wire
 from .diagnose import PASSED, CaseRecord, ExerciseInfo, Result, judge, unavailable
 from .errors import UnknownExercise
 from .run import call
@@ -71,7 +71,7 @@ def check(name: str, function: object) -> None:
     outcome = result(name, function)
     info, cases = _exercise(name)
     if outcome.diagnosis in PASSED:
-        print(f"✔ {name}: {outcome.message} ({outcome.max_score:g} point(s) when graded; "
+        print(f"✔ {name}: {outcome.message} ({messages.points(outcome.max_score)} when graded; "
               f"the grader also tries hidden cases)")
     for case in cases if callable(function) else ():
         if case.worked:

@@ -212,7 +212,7 @@ def test_a_graders_score_reaches_every_report_without_regrading(course):
     assert float(_grades(course)["bob"]["score"]) == TOTAL
     row = next(r for r in _rows(course / "exercise_scores.csv")
                if r["student_id"] == "bob" and r["exercise"] == "dL_dyhat")
-    assert row["score"] == "1" and "[a grader set 1 point(s); the automatic score was 0]" in row["message"]
+    assert row["score"] == "1" and "[a grader set 1 point; the automatic score was 0]" in row["message"]
     assert "(set by a grader)" in diagnosis_page(course, "bob", A).read_text(encoding="utf-8")
 
 

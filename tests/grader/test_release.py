@@ -124,7 +124,7 @@ def test_gate_source_rules():
     assert list(source_problems(_executed([stderr]))) == [
         ("cell test_f", "writes to stderr, which nbgrader scores 0: RuntimeWarning: overflow")]
     assert list(source_problems(_executed([shown]))) == [
-        ("cell test_f", "shows 0.5, which nbgrader reads as 0.5 of its 1 point(s)")]
+        ("cell test_f", "shows 0.5, which nbgrader reads as 0.5 of its 1 point")]
     full = {**shown, "data": {"text/plain": "1.0"}}  # partial credit that gives every point: fine
     assert list(source_problems(_executed([full]))) == []
     # stderr outside a graded cell costs no point; an error anywhere does

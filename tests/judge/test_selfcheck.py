@@ -115,7 +115,7 @@ def test_package_layout(package_dir):
 
 
 def test_correct_function_prints_a_tick(learner_run):
-    assert "✔ dL_dyhat: Correct on all" in learner_run
+    assert "✔ dL_dyhat: Correct on both cases. (1 point when graded" in learner_run
     assert "DIAGNOSIS ok 1 1" in learner_run
     assert "RETURNED None" in learner_run  # nbgrader would read a returned number as a score
 
