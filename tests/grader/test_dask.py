@@ -17,6 +17,8 @@ from grader.grade import grade
 from grader.release import release
 from grader.sandbox import Limits
 
+pytestmark = pytest.mark.slow  # a local Dask cluster
+
 ASSIGNMENTS = ["01_derivatives", "05_training"]
 LIMITS = Limits(cpu=20, call_cpu=2, cell_cpu=4)
 

@@ -28,6 +28,8 @@ from grader.grade import grade
 from grader.report_files import diagnosis_page
 from grader.samples import strip_solution_markers
 
+pytestmark = pytest.mark.slow  # a release of six assignments and a real Jupyter server
+
 A = "02_regression"
 TOTAL = sum(catalogue.EXERCISES[n].info.points for n in catalogue.ASSIGNMENTS[A])
 DUE = "2026-11-30 12:00:00 UTC"
@@ -216,7 +218,6 @@ def test_a_graders_score_reaches_every_report_without_regrading(course):
     assert "(set by a grader)" in diagnosis_page(course, "bob", A).read_text(encoding="utf-8")
 
 
-@pytest.mark.slow
 def test_late_penalty_is_the_one_nbgrader_autograde_records(course, tmp_path):
     copy = tmp_path / "course"
     shutil.copytree(course, copy, ignore=shutil.ignore_patterns("autograded", "feedback"))

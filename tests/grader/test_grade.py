@@ -25,6 +25,8 @@ from grader.samples import strip_solution_markers
 from grader.sandbox import Limits
 from grader.source_notebook import build
 
+pytestmark = pytest.mark.slow  # whole classes graded in sandboxes
+
 ROOT = Path(__file__).resolve().parents[2]
 A = "02_regression"
 NAMES = catalogue.ASSIGNMENTS[A]
@@ -222,7 +224,6 @@ def _with_helper(nb):
     return nb
 
 
-@pytest.mark.slow
 def test_helpers_and_carried_forward_agree_with_nbgrader_autograde(course):
     """A learner's helper in a cell of their own, and a sign slip whose callers are right: the same
     scores, cell by cell, from grade and from nbgrader autograde running the hidden tests in its
@@ -272,7 +273,6 @@ def test_endless_loops_and_no_solutions(course):
     assert "ModuleNotFoundError" in erin["dL_db21"]["message"] and "solutions" in erin["dL_db21"]["message"]
 
 
-@pytest.mark.slow
 def test_top_level_loop_costs_only_that_student(course):
     # the loop swallows the cell alarm, so only the wall-clock kill of the process group stops it
     hostile = _set_solution(_solved(), "dL_dyhat", textwrap.dedent("""
@@ -327,7 +327,6 @@ def test_tampered_test_cell_is_graded_on_the_original(course):
     assert any("tampered" in p["problem"] for p in _rows(course, "grading_problems.csv"))
 
 
-@pytest.mark.slow
 def test_jobs_do_not_change_results_and_cache(course):
     _submit(course, "alice", _solved())
     _submit(course, "bob", _student(course))
@@ -382,7 +381,6 @@ def _outputs(course):
     return {str(f.relative_to(course)): f.read_bytes() for f in files}, scores
 
 
-@pytest.mark.slow
 def test_killed_midway_and_started_again_gives_the_same_files(course, tmp_path):
     for i in range(8):
         _submit(course, f"s{i:02d}", _solved() if i % 2 else _student(course))

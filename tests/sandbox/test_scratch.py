@@ -49,6 +49,7 @@ def _tree(root, depth, name="d"):
         os.chdir(here)
 
 
+@pytest.mark.slow
 def test_remove_tree_takes_deep_wide_and_odd_trees_without_following_links(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -85,6 +86,7 @@ def test_the_scratch_space_is_bounded_in_bytes_and_inodes_and_leaves_nothing():
         assert zygote.fallbacks == 0
 
 
+@pytest.mark.slow
 def test_unconfined_fallback_removes_a_deep_tree_from_the_host(monkeypatch, tmp_path):
     monkeypatch.setattr(confine, "available", lambda: (False, "testing the fallback"))
     monkeypatch.setenv("TMPDIR", str(tmp_path))

@@ -113,6 +113,7 @@ def test_call_timeout_then_the_next_calls_still_run():
     assert _value(result, "g", 2) == 2.0 and not result.killed
 
 
+@pytest.mark.slow
 def test_hard_kill_when_the_learner_swallows_the_alarm():
     code = ("while True:\n"
             "    try:\n"
