@@ -27,6 +27,7 @@ PHRASES = {
     "failed": "failed the test", "partial": "got part of the points", "unanswered": "left it as handed out",
     "mutated_input": "changed an argument in place", "wrong_activation": "used another activation",
     "wrong_loss": "differentiated another loss", "mean_instead_of_sum": "averaged a sum",
+    "wrong_row_order": "took the rows in another order",
 }
 UNSCORED = "manual"  # a written answer or a task: the formgrader's, not a pass or a failure
 

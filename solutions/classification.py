@@ -127,16 +127,46 @@ def train_classification(X, Y, params, lr, epochs, seed):
     return params, np.array(epoch_losses)
 
 
+def forward_single_hidden(x, params):
+    """Document 001's forward pass for one row: (h, y_hat).
+
+    z1 = w·x + b1, h = σ(z1)  (∂h/∂z1 = h(1 − h));  z2 = v·h + b2, y_hat = σ(z2)  (∂y_hat/∂z2 = y_hat(1 − y_hat)).
+    """
+    h = sigmoid(np.dot(np.asarray(params["w"], dtype=float), np.asarray(x, dtype=float)) + params["b1"])
+    y_hat = sigmoid(params["v"] * h + params["b2"])
+    return float(h), float(y_hat)
+
+
 def gradients_single_hidden(x, y, params):
     """Document 001's network: h = σ(w·x + b1), y_hat = σ(v·h + b2), BCE loss.
 
     ∂L/∂z2 = y_hat − y;  ∂L/∂v = (y_hat − y)·h;  ∂L/∂b2 = y_hat − y;
     ∂L/∂z1 = (y_hat − y)·v·h(1 − h);  ∂L/∂w = ∂L/∂z1 · x;  ∂L/∂b1 = ∂L/∂z1.
     """
-    x = np.asarray(x, dtype=float)
-    w, b1, v, b2 = np.asarray(params["w"], dtype=float), params["b1"], params["v"], params["b2"]
-    h = sigmoid(w @ x + b1)
-    y_hat = sigmoid(v * h + b2)
+    h, y_hat = forward_single_hidden(x, params)
     dz2 = dL_dz_output(y, y_hat)
-    dz1 = dz2 * v * sigmoid_derivative(h)
-    return {"w": dz1 * x, "b1": float(dz1), "v": float(dz2 * h), "b2": float(dz2)}
+    dz1 = dz2 * params["v"] * sigmoid_derivative(h)
+    return {"w": dz1 * np.asarray(x, dtype=float), "b1": float(dz1), "v": float(dz2 * h), "b2": float(dz2)}
+
+
+def train_single_hidden(X, Y, params, lr, epochs, seed):
+    """Document 001's loop ("repeat for each example in your dataset", then the average loss, for a
+    number of epochs): each epoch takes the rows in their stored order, one step per row — the loss
+    with the current parameters, then all four gradients from those same parameters, then
+    p_new = p_old − lr·∂L/∂p_old for every parameter; epoch_losses[e] = mean of that epoch's step losses.
+
+    001 draws no random numbers: seed is taken only so that the call reads like train_classification's,
+    and the result does not depend on it.
+    """
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    params = {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
+              for key, value in params.items()}
+    epoch_losses = []
+    for _ in range(epochs):
+        step_losses = []
+        for x, y in zip(X, Y):
+            step_losses.append(bce_loss(y, forward_single_hidden(x, params)[1]))
+            grads = gradients_single_hidden(x, y, params)
+            params = {key: value - lr * grads[key] for key, value in params.items()}
+        epoch_losses.append(np.mean(step_losses))
+    return params, np.array(epoch_losses)

@@ -101,7 +101,8 @@ def update_all(params, grads, lr):
 
 
 def train_regression(X, Y, params, lr, epochs, seed):
-    """Stochastic gradient descent as the documents summarise it.
+    """Stochastic gradient descent as document 000 summarises it (a random row at each step;
+    document 003 takes the rows in order instead).
 
     rng = default_rng(seed) once; each epoch makes n steps, each on row rng.integers(n):
     forward, loss, update all nine parameters. epoch_losses[e] = mean of that epoch's step losses.

@@ -296,8 +296,15 @@ print("layer 2 alone:", count_trainable_params([2, 1]), "   document 003: 3 (rig
 #   wrong**: with $\eta = 0.01$ the factor $1 - 2\eta$ lies strictly between $-1$ and $1$, so it
 #   does converge, only slowly — as the same page says a few lines later (*"It will take too long to
 #   reach the minimum loss"*);
-# * $\eta = 1$ — *"It will never reach the minimum loss"*, which is right: the factor is $-1$, so
-#   $x_{k+1} = -1 - x_k$ and the iterate jumps between $x_0$ and $-1 - x_0$ for ever.
+# * $\eta = 1$ — the document says it *"will shoot out from a minima"* and *"will never reach the
+#   minimum loss"*. On $x^2 + x$ the second is true and the first is not. The factor is exactly
+#   $-1$, so $x_{k+1} = -1 - x_k$: the iterate hops between $x_0$ and $-1 - x_0$ for ever, coming no
+#   closer and going no further. $\eta = 1$ sits exactly on the edge: for any $\eta$ a little below it the factor
+#   $1 - 2\eta$ lies inside $(-1, 1)$ and the zig-zag shrinks; for any $\eta$ above it the factor is
+#   below $-1$, every step lands further away on the other side, and the iterate runs off to
+#   infinity. That runaway is what "shooting out" means, and on $x^2 + x$ it takes an $\eta$ above 1.
+#   The edge is not always at 1: for a parabola of second derivative $f''$ the factor is
+#   $1 - \eta f''$, so the edge is at $\eta = 2/f''$, and here $f'' = 2$.
 #
 # **Exercise.** Write `gradient_descent_1d(x0, lr, steps)` returning a numpy array of the
 # `steps + 1` positions $x_0, x_1, \dots, x_\text{steps}$. Use your `d_square_plus_x` for the slope.
@@ -317,35 +324,41 @@ full_check("gradient_descent_1d", gradient_descent_1d)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Document 000's three learning rates, side by side, from $x_0 = 2$ for 20 steps. The table under
-# the pictures is computed from your paths: the distance to the minimum after 20 steps, the factor
-# by which each learning rate shrank it, and the factor $(1 - 2\eta)^{20}$ the formula above
-# predicts.
+# Document 000's three learning rates side by side, and a fourth just past the edge, $\eta = 1.1$,
+# to show what shooting out looks like. Each path starts at $x_0 = 2$ and takes 20 steps (mind the
+# wider axes of the last picture). The table under the pictures is computed from your paths: the
+# distance to the minimum after 20 steps, that distance divided by the starting one, and
+# $|1 - 2\eta|^{20}$, the ratio the formula above predicts. The lines after it put $\eta = 1$ between
+# two neighbours, one just below the edge and one just above.
 
 # %%
 x0, n_steps = 2.0, 20
-rates = [(0.01, "slow"), (0.1, "fast"), (1.0, "never converges")]
-xs = np.linspace(-3.5, 2.5, 200)
-fig, axes = plt.subplots(1, 3, figsize=(13, 3.8), sharey=True)
+rates = [(0.01, "slow"), (0.1, "fast"), (1.0, "on the edge: hops for ever"), (1.1, "past the edge: runs away")]
+fig, axes = plt.subplots(1, len(rates), figsize=(16, 3.8))
 distances = {}
 for ax, (lr, word) in zip(axes, rates):
     path = gradient_descent_1d(x0, lr, n_steps)
     distances[lr] = abs(path[-1] + 0.5)
+    xs = np.linspace(min(path.min(), -3.5), max(path.max(), 2.5), 400)
     ax.plot(xs, f_square_plus_x(xs), color="lightgrey")
     ax.plot(path, f_square_plus_x(path), "o-", color="tab:blue", markersize=4, linewidth=0.8)
     ax.plot([path[0]], [f_square_plus_x(path[0])], "s", color="tab:red", label="x0")
     ax.axvline(-0.5, color="tab:green", linestyle=":", label="minimum x = -0.5")
-    ax.set_title(f"η = {lr:g}: {word}"); ax.set_xlabel("x")
+    ax.set_title(f"η = {lr:g}: {word}", fontsize=10); ax.set_xlabel("x")
 axes[0].set_ylabel("f(x) = x² + x"); axes[0].legend(fontsize=8)
+plt.tight_layout()
 plt.show()
 
 start = abs(x0 + 0.5)
 for lr, _ in rates:
-    print(f"η = {lr:<5g} distance to -0.5 after {n_steps} steps: {distances[lr]:.6f}   "
-          f"shrunk by {distances[lr] / start:.6f}   (1 - 2η)^{n_steps} = {abs(1 - 2 * lr) ** n_steps:.6f}")
+    print(f"η = {lr:<5g} distance to -0.5 after {n_steps} steps: {distances[lr]:12.6f}   "
+          f"ratio to the start {distances[lr] / start:12.6f}   |1 - 2η|^{n_steps} = {abs(1 - 2 * lr) ** n_steps:12.6f}")
 print(f"η = 0.1 ends {distances[0.01] / distances[0.1]:.1f} times closer to the minimum than η = 0.01")
 path_one = gradient_descent_1d(x0, 1.0, 6)
 print("η = 1 path:", path_one, " (x0 and -1 - x0 =", -1 - x0, "in turn)")
+for lr in (0.9, 1.1):
+    print(f"η = {lr:g}: factor 1 - 2η = {1 - 2 * lr:+.1f}, distance after {n_steps} steps "
+          f"{abs(gradient_descent_1d(x0, lr, n_steps)[-1] + 0.5):.6f} (it started at {start:g})")
 
 
 # %% [markdown]
@@ -379,33 +392,51 @@ full_check("has_converged", has_converged)
 # %% [markdown]
 # How many steps does each of document 000's learning rates need before a step moves $x$ by less
 # than $10^{-6}$? The cell below runs your gradient descent one step at a time and asks your
-# `has_converged` (giving up after 5000 steps), then plots the distance to the minimum on a
-# logarithmic axis, where a constant factor per step shows as a straight line. It settles the erratum
-# above by computation: $\eta = 0.01$ does converge, it just takes many more steps than $\eta = 0.1$,
-# and $\eta = 1$ stays where it started.
+# `has_converged` (giving up after 5000 steps, or once $|x|$ passes $10^6$), then plots the distance
+# to the minimum on a logarithmic axis, where a constant factor per step shows as a straight line.
+# It settles the erratum above by computation: $\eta = 0.01$ does converge, it just takes many more
+# steps than $\eta = 0.1$; $\eta = 1$ keeps hopping and never passes the test; $\eta = 1.1$ runs away.
 
 # %%
-for lr in (0.01, 0.1, 1.0):
+for lr in (0.01, 0.1, 1.0, 1.1):
     x, steps = 2.0, 0
-    while steps < 5000:
+    while steps < 5000 and abs(x) < 1e6:
         x_next = gradient_descent_1d(x, lr, 1)[-1]
         steps += 1
         if has_converged(x, x_next, 1e-6):
             break
         x = x_next
-    verdict = f"converged after {steps} steps, x = {x_next:.6f}" if steps < 5000 else "not converged after 5000 steps"
+    if abs(x) >= 1e6:
+        verdict = f"ran away: |x| = {abs(x):.3g} after {steps} steps"
+    elif steps < 5000:
+        verdict = f"converged after {steps} steps, x = {x_next:.6f}"
+    else:
+        verdict = "not converged after 5000 steps"
     print(f"η = {lr:<5g} {verdict}")
 
 fig, ax = plt.subplots(figsize=(7, 3.8))
-for lr, colour in [(0.01, "tab:orange"), (0.1, "tab:blue"), (1.0, "tab:red")]:
+for lr, colour in [(0.01, "tab:orange"), (0.1, "tab:blue"), (1.0, "tab:red"), (1.1, "tab:purple")]:
     path = gradient_descent_1d(2.0, lr, 600)
     ax.semilogy(np.abs(path + 0.5), color=colour, label=f"η = {lr:g}")
 ax.set_xlabel("step k"); ax.set_ylabel("|x_k + 0.5|, distance to the minimum")
 ax.set_title("Distance to the minimum, from your gradient_descent_1d"); ax.legend()
 plt.show()
-floor = np.abs(gradient_descent_1d(2.0, 0.1, 600)[-1] + 0.5)
-print(f"η = 0.1 flattens at a distance of {floor:.1e}: floating-point numbers near -0.5 are "
-      f"{np.spacing(0.5):.1e} apart, so the iterate cannot get any closer")
+
+# %% [markdown]
+# The blue line ($\eta = 0.1$) stops falling near $10^{-16}$ and stays flat. The formula
+# says the distance keeps shrinking by $0.8$ per step, so why does it stop? Floating-point numbers
+# are spaced out, and just above $-0.5$ the gap from one to the next is a fixed small number. Once
+# the step $\eta\,|2x + 1|$ is less than half that gap, $x - \text{step}$ rounds back to $x$ itself:
+# the iterate is stuck. The cell below reads the gap off with `np.spacing`.
+
+# %%
+stuck = gradient_descent_1d(2.0, 0.1, 600)[-1]
+gap = abs(np.spacing(stuck))                  # from stuck to the next float on the way to -0.5
+last_step = 0.1 * abs(d_square_plus_x(stuck))
+print(f"η = 0.1 stops at x = {float(stuck)!r}, {abs(stuck + 0.5):.2e} from the minimum "
+      f"({abs(stuck + 0.5) / gap:g} gaps)")
+print(f"gap between floats there: {gap:.2e}; half of it: {gap / 2:.2e}; the step: {last_step:.2e}")
+print("one more step changes x:", gradient_descent_1d(stuck, 0.1, 1)[-1] != stuck)
 
 # %% [markdown]
 # ## Summary

@@ -538,7 +538,10 @@ print(f"scaled inputs: loss {loss_at(scaled_x, scaled_y, doc_params):.4g} -> {lo
 # ## 9. Training: the documents' loop
 #
 # Document 000 (*Summarizing Back Propagation Algorithm*) and document 003 (*Steps in
-# Backpropagation*) describe the same loop, which is stochastic gradient descent:
+# Backpropagation*) both train one row at a time, updating after every row; this is stochastic
+# gradient descent. They differ in which row comes next. Document 000 draws it at random,
+# $n$ times per epoch (so a row may come twice and another not at all); document 003 goes through
+# the rows in the order they are stored, each once per epoch. This notebook follows document 000:
 #
 # ```
 # for each epoch:
@@ -550,9 +553,10 @@ print(f"scaled inputs: loss {loss_at(scaled_x, scaled_y, doc_params):.4g} -> {lo
 #     the epoch's loss = mean of its n row losses
 # ```
 #
-# To make runs reproducible, and comparable with the grader, use exactly this randomness: create
-# `rng = np.random.default_rng(seed)` **once** before the first epoch, and pick each row with
-# `i = rng.integers(n)`.
+# (Notebook 03 trains document 001's network with the in-order loop, and notebook 05 compares the
+# ways of choosing rows.) To make runs reproducible, and comparable with the grader, use exactly this
+# randomness: create `rng = np.random.default_rng(seed)` **once** before the first epoch, and pick
+# each row with `i = rng.integers(n)`.
 #
 # Two details matter:
 #
@@ -567,7 +571,7 @@ print(f"scaled inputs: loss {loss_at(scaled_x, scaled_y, doc_params):.4g} -> {lo
 
 # %% nbgrader={"grade_id": "train_regression_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def train_regression(X, Y, params, lr, epochs, seed):
-    """Stochastic gradient descent as in documents 000 and 003.
+    """Stochastic gradient descent with document 000's random choice of rows.
 
     Each epoch: n steps, each on row rng.integers(n) — forward, loss, all nine gradients from the
     old values, then every parameter updated. Returns (new params, mean loss of each epoch).

@@ -160,7 +160,7 @@ EXERCISES = [
     Exercise(
         _info("train_regression", 3, "each epoch n steps on rows rng.integers(n), all nine parameters "
               "updated from their old values, epoch loss = mean of the step losses",
-              "000 and 003, Summarizing Back Propagation Algorithm",
+              "000, Summarizing Back Propagation Algorithm",
               hints={"used_updated_weights": "The hidden-layer gradients used the already-updated W2: "
                                              "compute all nine gradients first, then update.",
                      "used_updated_weights/old_y_hat": "The hidden-layer gradients multiplied the old "

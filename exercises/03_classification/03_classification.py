@@ -27,7 +27,8 @@
 #
 # You will write the sigmoid and its slope, the loss and its derivative, see a factor cancel, derive
 # the nine derivatives again (six of them gain one factor), assemble forward pass, gradients and
-# training loop, and finish with document 001's network.
+# training loop, and finish with document 001's network: its forward pass, its gradients and its
+# training loop.
 #
 # The parameter dict is the one of notebook 02: `"W1"` (2, 2) with `W1[i-1, j-1]` $= W^1_{ij}$,
 # `"b1"` $= [b_{11}, b_{12}]$, `"W2"` $= [W^2_{11}, W^2_{21}]$, `"b2"` $= b_{21}$.
@@ -639,19 +640,49 @@ print(f"training accuracy with η = 0.5: {np.mean(predictions == (Y == 1)):.1%}"
 # %% [markdown]
 # ## 12. Document 001: a single hidden unit
 #
-# Document 001 explains the same algorithm on a smaller network: two inputs, **one** hidden unit with
-# a sigmoid, one sigmoid output, binary cross-entropy. Its formulas are in pictures; in the notation
-# of this notebook (and of the grader) the forward pass is
+# Document 001 explains the same algorithm on a smaller network: two inputs, **one** hidden unit and
+# one output unit, both sigmoids, with binary cross-entropy as the loss. Its formulas are images; its
+# text says what each unit does: form the weighted sum of its inputs, apply the sigmoid, pass the
+# result on.
 #
-# $$z_1 = w_1x_1 + w_2x_2 + b_1,\quad h = \sigma(z_1), \qquad z_2 = v\,h + b_2,\quad \hat y = \sigma(z_2),$$
-#
-# with parameters `{"w": array([w1, w2]), "b1": b1, "v": v, "b2": b2}`.
+# The names this notebook (and the grader) uses: the hidden unit's weights from $x_1$ and $x_2$ are
+# $w_1$ and $w_2$ and its bias is $b_1$; the weight from the hidden unit to the output is $v$ and the
+# output's bias is $b_2$. The hidden unit's weighted sum is $z_1$ and its output $h$; the output unit's
+# weighted sum is $z_2$ and its output $\hat y$. In code the parameters are a dict,
+# `{"w": array([w1, w2]), "b1": b1, "v": v, "b2": b2}`.
 
 # %% nbgrader={"grade_id": "draw_single_hidden", "grade": false, "solution": false, "locked": true, "schema_version": 3}
 draw_single_hidden("Document 001: two inputs, one sigmoid hidden unit, one sigmoid output")
 
 
 # %% [markdown]
+# ### The forward pass
+#
+# Write $z_1$, $h$, $z_2$ and $\hat y$ in these names before you code them: one line each, the same
+# pattern twice, and the output unit has only one input, $h$. Section 9 did the same for two hidden
+# units.
+#
+# **Exercise.** Write `forward_single_hidden(x, params)` for one row `x` $= [x_1, x_2]$, returning the
+# pair `(h, y_hat)` as two numbers; your `sigmoid` does the squashing.
+
+# %% nbgrader={"grade_id": "forward_single_hidden_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def forward_single_hidden(x, params):
+    """Document 001's network on one row: (h, ŷ), the hidden unit's output and the output unit's
+    predicted probability, both between 0 and 1."""
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_forward_single_hidden", "grade": true, "solution": false, "locked": true, "points": 2, "schema_version": 3}
+check("forward_single_hidden", forward_single_hidden)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("forward_single_hidden", forward_single_hidden)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# ### The backward pass
+#
 # Document 001 lists the backward pass as steps in words; each step is one link of the chain:
 #
 # 1. *gradient of the loss with respect to the output, then through the output's sigmoid to its
@@ -668,8 +699,8 @@ draw_single_hidden("Document 001: two inputs, one sigmoid hidden unit, one sigmo
 # Compare with section 7: it is the 2-2-1 network with one hidden unit removed.
 #
 # **Exercise.** Write `gradients_single_hidden(x, y, params)` returning a dict with the same keys:
-# `"w"` an array of shape (2,), `"b1"`, `"v"` and `"b2"` numbers. Your `sigmoid`, `dL_dz_output` and
-# `sigmoid_derivative` do most of the work.
+# `"w"` an array of shape (2,), `"b1"`, `"v"` and `"b2"` numbers. Your `forward_single_hidden`,
+# `dL_dz_output` and `sigmoid_derivative` do most of the work.
 
 # %% nbgrader={"grade_id": "gradients_single_hidden_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def gradients_single_hidden(x, y, params):
@@ -697,13 +728,88 @@ full_check("gradients_single_hidden", gradients_single_hidden)
 params_001 = {"w": np.array([0.8, -0.5]), "b1": 0.1, "v": 1.3, "b2": -0.2}
 
 def loss_001(p):
-    h = sigmoid(p["w"][0] * X[0, 0] + p["w"][1] * X[0, 1] + p["b1"])
-    return bce_loss(Y[0], sigmoid(p["v"] * h + p["b2"]))
+    return bce_loss(Y[0], forward_single_hidden(X[0], p)[1])
 
 backprop = gradients_single_hidden(X[0], Y[0], params_001)
 measured = finite_difference_gradients(loss_001, params_001)
 for key in ("w", "b1", "v", "b2"):
     print(f"{key:<3} backprop {np.round(backprop[key], 8)}   measured {np.round(measured[key], 8)}")
+
+# %% [markdown]
+# ### Training document 001's network
+#
+# Document 001 describes training as a loop: start from small random weights; take an example, run it
+# forward, measure its loss, run the backward pass and update the parameters; do that for every
+# example of the data set and average their losses; repeat the whole for a number of epochs. Two of
+# its details need deciding before you write it.
+#
+# * **Which row comes next.** Document 001 goes through the data set one example after the other:
+#   row 0, row 1, …, in the order they are stored, every row once per epoch. Nothing is drawn at
+#   random, unlike `train_classification` above, which follows document 000's random pick. Your
+#   function takes a `seed` so that it is called like `train_classification`, but document 001 has
+#   no use for one: whatever the seed, the result must be the same.
+# * **When to update, and from which values.** Document 001 updates inside the backward pass of each
+#   example, and later names "update parameters" once more as a step of its own. We read it as one
+#   update per example, as its backward pass says (one update per pass over the data would be the
+#   full batch of notebook 05). Read literally, it also updates the output neuron's weight before
+#   going on to the hidden neuron, whose gradient would then flow back through a $v$ that has
+#   already moved. That is not the derivative of the loss just measured: as in section 11, take all
+#   four gradients from the same parameters first, then update every parameter with
+#   $p_\text{new} = p_\text{old} - \eta\,\partial L/\partial p_\text{old}$.
+#
+# The epoch's loss is the mean of the losses of its steps, each measured before that step's update.
+#
+# **Exercise.** Write `train_single_hidden(X, Y, params, lr, epochs, seed)` returning
+# `(params, epoch_losses)`: the trained parameters (a new dict with the keys and shapes of `params`;
+# leave the caller's alone) and a numpy array of `epochs` mean losses.
+
+# %% nbgrader={"grade_id": "train_single_hidden_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
+def train_single_hidden(X, Y, params, lr, epochs, seed):
+    """Document 001's training loop: the rows in their stored order, one update per row.
+
+    Returns (new params, array of the mean step loss of each epoch); seed is not used.
+    """
+    ### BEGIN SOLUTION
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade_id": "test_train_single_hidden", "grade": true, "solution": false, "locked": true, "points": 3, "schema_version": 3}
+check("train_single_hidden", train_single_hidden)
+### BEGIN HIDDEN TESTS
+from grader.notebook import full_check
+full_check("train_single_hidden", train_single_hidden)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your loop on the 60 students of this notebook, from fixed starting weights, for three learning
+# rates. The last lines compare the trained network with the 2-2-1 network of section 11 and run
+# your loop twice with different seeds.
+
+# %%
+start_001 = {"w": np.array([0.5, -0.4]), "b1": 0.0, "v": 0.6, "b2": 0.0}
+fig, ax = plt.subplots(figsize=(6.5, 3.8))
+for lr, colour in [(0.05, "tab:orange"), (0.5, "tab:blue"), (2.0, "tab:green")]:
+    result, losses = train_single_hidden(X, Y, start_001, lr, epochs, seed=0)
+    if lr == 0.5:
+        trained_001, losses_001 = result, losses
+    ax.plot(np.arange(1, epochs + 1), losses, color=colour, label=f"η = {lr:g}")
+    print(f"η = {lr:<5g} mean loss epoch 1: {losses[0]:.4f}   epoch {epochs}: {losses[-1]:.4f}")
+ax.set_xlabel("epoch"); ax.set_ylabel("mean binary cross-entropy")
+ax.set_title("Epoch losses of train_single_hidden"); ax.legend()
+plt.show()
+predictions_001 = np.array([forward_single_hidden(row, trained_001)[1] for row in X]) >= 0.5
+print(f"training accuracy with η = 0.5: one hidden unit {np.mean(predictions_001 == (Y == 1)):.1%}, "
+      f"the 2-2-1 network of section 11 {np.mean(predictions == (Y == 1)):.1%}")
+_, other_seed = train_single_hidden(X, Y, start_001, 0.5, epochs, seed=1)
+print("same epoch losses with seed 1 as with seed 0:", np.array_equal(other_seed, losses_001))
+
+# %% [markdown]
+# Every epoch here sees every student once, in the same order, so the curves for the two smaller
+# learning rates fall without the epoch-to-epoch jitter of section 11; the largest one wobbles
+# because its steps overshoot. One hidden unit is enough for these students: the setup cell places a
+# student by a weighted sum of IQ and CGPA plus a little noise, so apart from the noise a straight
+# line splits the two groups, and one sigmoid unit already grows along the direction across that
+# line.
 
 # %% [markdown]
 # ## Summary

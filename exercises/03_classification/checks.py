@@ -16,6 +16,7 @@ ORDER_HINT = "Check which of y and ŷ comes first: −(y − ŷ) is ŷ − y."
 PRE_ACTIVATION_HINT = ("sigmoid_derivative receives the activation a = σ(z), not z: return a(1 − a) "
                        "without applying σ to a again.")
 HIDDEN_PATH = "∂L/∂ŷ · ∂ŷ/∂Z_f · ∂Z_f/∂O · ∂O/∂Z · ∂Z/∂W"
+SINGLE_HIDDEN_SOURCE = "001, Example: binary classification with one hidden neuron"
 
 
 def _info(name, points, formula, source=SOURCE, **kw):
@@ -156,15 +157,26 @@ def _train_with_updated_output_weights(X, Y, params, lr, epochs, seed):
     return with_globals(S.train_classification, gradients_classification=gradients)(X, Y, params, lr, epochs, seed)
 
 
-def _training_inputs(rng):
+def _labelled_rows(rng):
+    """4 … 8 rows of two inputs with 0/1 labels, both labels present."""
     n = int(rng.integers(4, 9))
     X = rng.normal(size=(n, 2))
     score = X @ np.array([1.5, -0.7]) + 0.3
     Y = (score > 0).astype(float)
     if Y.min() == Y.max():  # both labels, both terms of the loss: the row nearest the boundary changes sides
         Y[np.argmin(np.abs(score))] = 1 - Y[0]
+    return X, Y
+
+
+def _training_settings(rng):
+    """[lr, epochs, seed] of a training case."""
+    return [float(rng.choice([0.1, 0.5])), int(rng.integers(1, 4)), int(rng.integers(0, 1000))]
+
+
+def _training_inputs(rng):
+    X, Y = _labelled_rows(rng)
     params = {k: v * 0.5 for k, v in random_params(rng).items()}
-    return [X, Y, params, float(rng.choice([0.1, 0.5])), int(rng.integers(1, 4)), int(rng.integers(0, 1000))]
+    return [X, Y, params, *_training_settings(rng)]
 
 
 def _single_hidden_params(rng):
@@ -172,15 +184,67 @@ def _single_hidden_params(rng):
             "b2": float(rng.normal())}
 
 
+def _single_hidden_training_inputs(rng):
+    X, Y = _labelled_rows(rng)
+    params = {k: v * 0.5 for k, v in _single_hidden_params(rng).items()}
+    return [X, Y, params, *_training_settings(rng)]
+
+
+def _single_hidden_forward(hidden, output):
+    """Document 001's forward pass with hidden and output standing for the two units' activations."""
+    def forward(x, params):
+        h = hidden(np.dot(params["w"], np.asarray(x, dtype=float)) + params["b1"])
+        return float(h), float(output(params["v"] * h + params["b2"]))
+    return forward
+
+
 def _single_hidden_gradients(slope):
     """Document 001's gradients with slope(h, ŷ) standing for the hidden unit's σ′."""
     def gradients(x, y, params):
-        x = np.asarray(x, dtype=float)
-        h = S.sigmoid(np.dot(params["w"], x) + params["b1"])
-        y_hat = S.sigmoid(params["v"] * h + params["b2"])
+        h, y_hat = S.forward_single_hidden(x, params)
         dz2 = S.dL_dz_output(y, y_hat)
         dz1 = dz2 * params["v"] * slope(h, y_hat)
-        return {"w": dz1 * x, "b1": float(dz1), "v": float(dz2 * h), "b2": float(dz2)}
+        return {"w": dz1 * np.asarray(x, dtype=float), "b1": float(dz1), "v": float(dz2 * h), "b2": float(dz2)}
+    return gradients
+
+
+def _single_hidden_loop(rows_of_epoch, sign=1.0):
+    """train_single_hidden with rows_of_epoch(rng, n) giving each epoch's rows (rng = default_rng(seed),
+    made once) and each step moving by −sign·lr·gradient."""
+    def train(X, Y, params, lr, epochs, seed):
+        X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+        params = {key: np.array(value, dtype=float) if np.ndim(value) else float(value)
+                  for key, value in params.items()}
+        rng = np.random.default_rng(seed)
+        epoch_losses = []
+        for _ in range(epochs):
+            step_losses = []
+            for i in rows_of_epoch(rng, len(X)):
+                step_losses.append(S.bce_loss(Y[i], S.forward_single_hidden(X[i], params)[1]))
+                grads = S.gradients_single_hidden(X[i], Y[i], params)
+                params = {key: value - sign * lr * grads[key] for key, value in params.items()}
+            epoch_losses.append(np.mean(step_losses))
+        return params, np.array(epoch_losses)
+    return train
+
+
+def _single_hidden_training_with(make_gradients):
+    """train_single_hidden with make_gradients(lr) in place of gradients_single_hidden: a mistake
+    of the loop's own, since the check finds no exercise among this function's globals to blame."""
+    def train(X, Y, params, lr, epochs, seed):
+        gradients = make_gradients(lr)
+        return with_globals(S.train_single_hidden, gradients_single_hidden=gradients)(X, Y, params, lr, epochs, seed)
+    return train
+
+
+def _output_updated_first(lr):
+    """001's steps read literally: v is updated before the gradient goes back through it to the
+    hidden unit (the forward values are still the old ones)."""
+    def gradients(x, y, p):
+        g = S.gradients_single_hidden(x, y, p)
+        h = S.forward_single_hidden(x, p)[0]
+        dz1 = g["b2"] * (p["v"] - lr * g["v"]) * S.sigmoid_derivative(h)
+        return {**g, "w": dz1 * np.asarray(x, dtype=float), "b1": float(dz1)}
     return gradients
 
 
@@ -294,9 +358,23 @@ EXERCISES = [
         variants={"used_updated_weights": _train_with_updated_output_weights},
     ),
     Exercise(
+        _info("forward_single_hidden", 2, "(h, ŷ) for one row: h the hidden unit's output and ŷ the output "
+              "unit's, each the sigmoid of its weighted sum plus bias",
+              SINGLE_HIDDEN_SOURCE,
+              hints={"wrong_activation/linear": "The hidden unit stayed linear: h is the sigmoid of its "
+                                                "weighted sum w·x + b1, not the sum itself.",
+                     "wrong_activation/linear_output": "ŷ must be a probability: apply σ to the output's "
+                                                       "weighted sum v·h + b2 as well."},
+              uses=("sigmoid",)),
+        S.forward_single_hidden,
+        lambda rng: [random_row(rng), _single_hidden_params(rng)],
+        variants={"wrong_activation/linear": _single_hidden_forward(lambda z: z, S.sigmoid),
+                  "wrong_activation/linear_output": _single_hidden_forward(S.sigmoid, lambda z: z)},
+    ),
+    Exercise(
         _info("gradients_single_hidden", 2, "h = σ(w·x + b1), ŷ = σ(v·h + b2): ∂L/∂v = (ŷ − y)·h, "
               "∂L/∂b2 = ŷ − y, ∂L/∂w = (ŷ − y)·v·h(1 − h)·x, ∂L/∂b1 = (ŷ − y)·v·h(1 − h)",
-              "001, Example: binary classification with one hidden neuron",
+              SINGLE_HIDDEN_SOURCE,
               hints={"sign_flipped": f"The sign is flipped: ∂L/∂z2 = ŷ − y. {ORDER_HINT}",
                      "missing_activation_derivative": "The gradients of w and b1 pass through the hidden sigmoid: "
                                                       "multiply by h(1 − h).",
@@ -304,11 +382,41 @@ EXERCISES = [
                                                                "h(1 − h), without applying σ to h again.",
                      "wrong_input": "The σ′ on the path to w and b1 is the hidden unit's h(1 − h); the output's "
                                     "ŷ(1 − ŷ) has already cancelled into ŷ − y."},
-              uses=("sigmoid", "sigmoid_derivative", "dL_dz_output")),
+              uses=("sigmoid_derivative", "dL_dz_output", "forward_single_hidden")),
         S.gradients_single_hidden,
         lambda rng, i: [random_row(rng), _label(i), _single_hidden_params(rng)],
         variants={"missing_activation_derivative": _single_hidden_gradients(_without_sigma_prime),
                   "activation_derivative_on_preactivation": _single_hidden_gradients(_sigma_prime_of_activation),
                   "wrong_input": _single_hidden_gradients(_sigma_prime_of_output)},
+    ),
+    Exercise(
+        _info("train_single_hidden", 3, "each epoch one step per row in the stored order of X, all four "
+              "parameters updated from their old values by gradient descent, epoch loss = mean of the "
+              "step BCE losses",
+              "001, How backpropagation minimizes loss (Iteration: each example in your dataset)",
+              hints={"wrong_row_order": "Rows were drawn at random (rng.integers(n), as in train_classification). "
+                                        "Document 001 takes each example in turn: row 0, 1, …, n − 1 in "
+                                        "every epoch, and needs no random numbers.",
+                     "wrong_row_order/shuffled": "The rows were shuffled. Document 001 takes each example "
+                                                 "in turn: row 0, 1, …, n − 1 in every epoch, and needs "
+                                                 "no random numbers.",
+                     "missing_activation_derivative": "The gradients of w and b1 lost the hidden unit's "
+                                                      "σ′: the path back from ŷ passes through h = σ(z1), "
+                                                      "so it takes the factor h(1 − h).",
+                     "sign_flipped": "Each step went uphill: move every parameter against its gradient, "
+                                     "p_new = p_old − η·∂L/∂p_old.",
+                     "used_updated_weights": "The gradients of w and b1 went back through the already-updated "
+                                             "v. Read literally, 001 updates the output neuron before going on "
+                                             "to the hidden one; compute all four gradients first, then update."},
+              uses=("forward_single_hidden", "bce_loss", "gradients_single_hidden")),
+        S.train_single_hidden,
+        _single_hidden_training_inputs,
+        n_random=3,
+        variants={"wrong_row_order": _single_hidden_loop(lambda rng, n: rng.integers(n, size=n)),
+                  "wrong_row_order/shuffled": _single_hidden_loop(lambda rng, n: rng.permutation(n)),
+                  "missing_activation_derivative": _single_hidden_training_with(
+                      lambda lr: _single_hidden_gradients(_without_sigma_prime)),
+                  "sign_flipped": _single_hidden_loop(lambda rng, n: range(n), sign=-1.0),
+                  "used_updated_weights": _single_hidden_training_with(_output_updated_first)},
     ),
 ]

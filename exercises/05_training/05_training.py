@@ -21,12 +21,15 @@
 # *How Often Are the Weights Updated?*) names three ways of scheduling those updates:
 #
 # 1. after every sample — one row, one update (what 000 and 003 do);
-# 2. in batch — run all samples forward, backpropagate them together, one update;
-# 3. randomized mini-batches — small random groups of rows, one update per group, "a compromise
-#    between the first two".
+# 2. in batch — the rows are split into a few large batches, and the batches are trained one after
+#    another: all rows of a batch forward, backpropagated together, one update per batch;
+# 3. randomized mini-batches — small groups of rows drawn at random, one update per group, "a
+#    compromise between the first two".
 #
-# You will implement all three on the same network, compare them on one plot, and then train the
-# network of 002's TensorFlow program — a 2-3-1 sigmoid network learning XOR — with plain numpy.
+# You will implement, on the same network, the full batch (option 2 pushed to a single batch that
+# holds every row: one update per epoch), randomized mini-batches and per-sample updates, compare them
+# on one plot beside option 2 as 002 states it, and then train the network of 002's TensorFlow
+# program — a 2-3-1 sigmoid network learning XOR — with plain numpy.
 #
 # **How to check yourself.** After each function run the locked test cell below it: it prints ✔ or
 # tells you what looks wrong. `check_all(globals())` at the end prints a table of every exercise.
@@ -191,9 +194,12 @@ for name in ("W1", "b1", "W2", "b2"):
 
 
 # %% [markdown]
-# ## 3. Updating in batch (002, option 2)
+# ## 3. The full batch: one update per epoch
 #
-# 002: run a forward pass on all training samples, then backpropagate them together. With the mean
+# 002's option 2 splits the rows into several large batches and trains on each in turn. Push that
+# to its limit, a single batch holding every row, and each epoch is one forward pass over all rows,
+# one backpropagation of all of them together and one update. That limit is the *full batch*; it is
+# also how 002's TensorFlow program in section 6 trains, every step on all four rows. With the mean
 # loss, one epoch is one step of the documents' update rule on the whole data set:
 #
 # $$\theta_{new} = \theta_{old} - \eta\,\frac{\partial \bar L}{\partial \theta}\Big|_{\theta_{old}}
@@ -250,9 +256,10 @@ full_check("train_minibatch", train_minibatch)
 # %% [markdown]
 # ## 5. Updating after every sample (002, option 1; 000 and 003)
 #
-# This is the loop of 000/003 — *for each epoch, for each row: forward, loss, update* — with one
-# difference from 02: instead of drawing a random row $n$ times (some rows twice, some not at all), each
-# epoch visits every row once in the order of `rng.permutation(n)`. That is exactly a mini-batch run with
+# This is the per-row loop of 000 and 003 — *for each epoch, for each row: forward, loss, update* — with
+# the rows in an order of its own. 000 draws a random row $n$ times per epoch (some rows twice, some not
+# at all; that is 02's loop), 003 takes the rows in their stored order; here each epoch visits every row
+# once, in the shuffled order of `rng.permutation(n)`. That is exactly a mini-batch run with
 # `batch_size = 1`:
 #
 # $$\theta_{new} = \theta_{old} - \eta\,\frac{\partial L_i}{\partial \theta}\Big|_{\theta_{old}}
@@ -276,12 +283,18 @@ full_check("train_stochastic", train_stochastic)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ### The three schedules side by side
+# ### The schedules side by side
 #
-# 002 describes the trade-off in words: per-sample updates are noisy and can be thrown off by outliers,
-# whole-batch updates are steady but need the whole data set for every step, mini-batches sit in
-# between. Here it is in numbers, on a small synthetic data set (locked cell) with the same learning
-# rate $\eta = 0.05$ and 40 epochs for each schedule.
+# 002 gives each option a sentence of judgement: updating after every sample is slow on a large
+# training set, and an outlier can throw the model off; large batches make the model more resistant to
+# outliers and to variance in the training set; random mini-batches are the compromise, and drawing
+# them at random keeps a batch from being a biased selection of rows. Put another way, the schedules
+# trade the number of updates an epoch buys against how well each update follows the whole data set:
+# a step averaged over many rows points downhill for all of them, but the more rows one step averages,
+# the fewer steps an epoch makes. Here it is in numbers, on a small synthetic data set (locked cell)
+# with the same learning rate $\eta = 0.05$ and 40 epochs for each schedule. Besides your three
+# schedules the cell runs option 2 as 002 states it: the rows cut once into two large batches, trained
+# in turn, in the same order every epoch.
 
 # %% nbgrader={"grade_id": "demo_data", "grade": false, "solution": false, "locked": true, "schema_version": 3}
 # A small synthetic regression problem, fixed seed: y = 1.5 x1 - 0.7 x2 + 0.3 + noise (sd 0.1)
@@ -293,23 +306,36 @@ params_demo = {"W1": 0.5 * demo_rng.normal(size=(2, 2)), "b1": 0.5 * demo_rng.no
 print(f"{len(X_demo)} rows; every schedule starts from the same params_demo")
 
 # %%
-lr, epochs = 0.05, 40
-_, loss_full = train_full_batch(X_demo, Y_demo, params_demo, lr, epochs)
-_, loss_mini = train_minibatch(X_demo, Y_demo, params_demo, lr, epochs, 8, 1)
-_, loss_sgd = train_stochastic(X_demo, Y_demo, params_demo, lr, epochs, 1)
+def train_large_batches(X, Y, params, lr, epochs, n_batches):
+    """002's option 2: the rows cut once into n_batches consecutive batches, trained in turn each epoch."""
+    p, losses = fresh_copy(params), []
+    for _ in range(epochs):
+        for rows in np.array_split(np.arange(len(X)), n_batches):
+            grads = batch_gradients_regression(X[rows], Y[rows], p)
+            p = {name: p[name] - lr * grads[name] for name in p}
+        losses.append(dataset_loss(X, Y, p))
+    return p, np.array(losses)
+
+
+lr, epochs, mini, large = 0.05, 40, 8, 2
 n = len(X_demo)
+_, loss_full = train_full_batch(X_demo, Y_demo, params_demo, lr, epochs)
+_, loss_large = train_large_batches(X_demo, Y_demo, params_demo, lr, epochs, large)
+_, loss_mini = train_minibatch(X_demo, Y_demo, params_demo, lr, epochs, mini, 1)
+_, loss_sgd = train_stochastic(X_demo, Y_demo, params_demo, lr, epochs, 1)
 runs = [("full batch (1 update per epoch)", loss_full, 1),
-        ("mini-batch of 8 (6 updates per epoch)", loss_mini, -(-n // 8)),
+        (f"002's option 2, {large} batches of {n // large} ({large} updates per epoch)", loss_large, large),
+        (f"mini-batch of {mini} ({-(-n // mini)} updates per epoch)", loss_mini, -(-n // mini)),
         (f"stochastic ({n} updates per epoch)", loss_sgd, n)]
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4))
 for label, losses, per_epoch in runs:
     epochs_axis = np.arange(1, epochs + 1)
     ax1.semilogy(epochs_axis, losses, marker=".", label=label)
     ax2.semilogy(epochs_axis * per_epoch, losses, marker=".", label=label)
-    print(f"{label:<40} loss after epoch 1: {losses[0]:.4f}   after epoch {epochs}: {losses[-1]:.5f}")
+    print(f"{label:<50} loss after epoch 1: {losses[0]:.4f}   after epoch {epochs}: {losses[-1]:.5f}")
 ax1.set_xlabel("epoch")
 ax1.set_ylabel("dataset_loss after the epoch")
-ax1.set_title("Full-batch vs mini-batch vs stochastic, lr = 0.05")
+ax1.set_title(f"Four schedules, lr = {lr:g}")
 ax1.legend()
 ax2.set_xscale("log")
 ax2.set_xlabel("number of updates so far")
@@ -320,8 +346,9 @@ plt.show()
 
 # %% [markdown]
 # Read the two panels together. Per **epoch** (left: the same amount of data read), the stochastic
-# schedule gets furthest fastest, because it makes 48 updates where the full batch makes one. Per
-# **update** (right), the full batch and the mini-batches make about the same progress and the
+# schedule gets furthest fastest, because it makes one update per row where the full batch makes one
+# in all; 002's two large batches land between the full batch and the mini-batches. Per **update**
+# (right), the full batch, the large batches and the mini-batches make about the same progress and the
 # per-sample steps the least: a step that follows the gradient of many rows is worth more than one
 # that follows a single row. Note also where the runs level off: the noise in the data sets a floor,
 # and the per-sample run jitters above it instead of settling, because every step chases one row.

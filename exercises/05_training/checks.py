@@ -167,6 +167,7 @@ EXERCISES = [
     Exercise(
         _info("train_full_batch", 3, "each epoch one update θ ← θ − η·batch_gradients_regression(X, Y, θ) "
               "on all rows; losses[e] = dataset_loss after epoch e",
+              "002, How Often Are the Weights Updated? (option 2 with a single batch of all rows)",
               hints={"wrong_value": WRONG + "Each epoch makes one update with the mean gradient of all rows, "
                                     "and " + LOSSES_AFTER + ", not before them."},
               uses=USES_LOOP),

@@ -31,6 +31,7 @@ TEMPLATES = {
     "wrong_activation": "The units use another activation than the formula's: {formula}.",
     "wrong_loss": "That is the derivative of another loss than this network's: {formula}.",
     "mean_instead_of_sum": "A sum over the batch became a mean (or the reverse): {formula}.",
+    "wrong_row_order": "The rows were taken in another order than the loop's: {formula}.",
     "mutated_input": "`{name}` changed its argument `{argument}` in place. It must leave its arguments "
                       "as they were and return a new value (the caller may still need the old one): "
                       "write `x = x - …` or work on a copy, not `x -= …` or `x[i] = …` on an argument.",

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 import solutions as S
+import solutions.classification
 from exercises import checks
-from grader import catalogue
+from grader import catalogue, samples
 from grader.seeds import PUBLIC_SEED
 from grader.check import GRADING_SEED, check
 
@@ -31,12 +32,12 @@ def verdict(name, function, seed=GRADING_SEED):
 
 def test_points_follow_the_kind_of_exercise():
     points = {name: catalogue.EXERCISES[name].info.points for name in NAMES}
-    threes = {"train_classification", "train_2_2_2"}
-    twos = {"forward_classification", "gradients_classification", "gradients_single_hidden", "forward_2_2_2",
-            "output_layer_gradients", "hidden_layer_gradients"}
+    threes = {"train_classification", "train_single_hidden", "train_2_2_2"}
+    twos = {"forward_classification", "gradients_classification", "forward_single_hidden", "gradients_single_hidden",
+            "forward_2_2_2", "output_layer_gradients", "hidden_layer_gradients"}
     assert {n for n in NAMES if points[n] == 3} == threes and {n for n in NAMES if points[n] == 2} == twos
     assert all(points[n] == 1 for n in set(NAMES) - threes - twos)
-    assert sum(points[n] for n in CLASSIFICATION) == 23 and sum(points[n] for n in WORKED) == 14
+    assert sum(points[n] for n in CLASSIFICATION) == 28 and sum(points[n] for n in WORKED) == 14
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -55,7 +56,7 @@ def test_every_variant_code_has_its_own_hint(name, code):
 def test_training_and_sigmoid_cases_are_the_asked_ones():
     sigmoid_labels = [label for label, _ in catalogue.EXERCISES["sigmoid"].worked]
     assert {"z = 1000", "z = −1000", "z = 30", "z = −30", "z = 0"} <= set(sigmoid_labels)
-    for name in ("train_classification", "train_2_2_2"):
+    for name in ("train_classification", "train_single_hidden", "train_2_2_2"):
         assert catalogue.EXERCISES[name].n_random == 3
     X, Y, _, _, epochs, _ = catalogue.EXERCISES["train_classification"].cases(GRADING_SEED)[0].inputs
     assert 4 <= len(X) <= 8 and set(np.unique(Y)) <= {0.0, 1.0} and 1 <= epochs <= 3
@@ -126,6 +127,29 @@ def single_hidden(x, y, p, slope=lambda h: h * (1 - h)):
     return {"v": (y_hat - y) * h, "b2": y_hat - y, "b1": dz1, "w": [dz1 * x[0], dz1 * x[1]]}
 
 
+def forward_one_hidden(x, p, output=sigma):
+    h = sigma(p["w"][0] * x[0] + p["w"][1] * x[1] + p["b1"])
+    return h, output(p["v"] * h + p["b2"])
+
+
+def train_one_hidden(X, Y, params, lr, epochs, seed, order=lambda rng, n: range(n), sign=1.0,
+                     slope=lambda h: h * (1 - h)):
+    """Document 001's loop written another way: 0-d arrays, math.log, a list of losses."""
+    rng = np.random.default_rng(seed)
+    p = {k: np.array(v, dtype=float) for k, v in params.items()}
+    losses = []
+    for _ in range(epochs):
+        step_losses = []
+        for i in order(rng, len(X)):
+            y_hat = forward_one_hidden(X[i], p)[1]
+            step_losses.append(-Y[i] * math.log(y_hat) - (1 - Y[i]) * math.log(1 - y_hat))
+            g = single_hidden(X[i], Y[i], p, slope=slope)
+            for k in p:
+                p[k] = p[k] - sign * lr * np.array(g[k])
+        losses.append(sum(step_losses) / len(step_losses))
+    return [p, losses]
+
+
 def sigma_slope_of(value):
     return np.exp(-value) / (1 + np.exp(-value)) ** 2
 
@@ -153,6 +177,9 @@ EQUIVALENT_03 = [
     ("gradients_classification", gradients_clf, "lists, 0-d array, keys in another order"),
     ("train_classification", train_clf, "own loop, list of losses"),
     ("gradients_single_hidden", single_hidden, "math module, list for w"),
+    ("forward_single_hidden", forward_one_hidden, "math module"),
+    ("forward_single_hidden", lambda x, p: np.array(forward_one_hidden(x, p)), "array"),
+    ("train_single_hidden", train_one_hidden, "own loop, 0-d arrays, list of losses"),
 ]
 
 WRONG_03 = [
@@ -202,7 +229,31 @@ WRONG_03 = [
      "missing_activation_derivative", "no h(1 − h)"),
     ("gradients_single_hidden", lambda x, y, p: single_hidden(x, y, p, slope=sigma_slope_of),
      "activation_derivative_on_preactivation", "σ′ of h"),
+    ("forward_single_hidden", lambda x, p: forward_one_hidden(x, p, output=lambda z: z), "wrong_activation",
+     "no σ on the output"),
+    ("forward_single_hidden", lambda x, p: forward_one_hidden(x, p)[::-1], "wrong_value", "(ŷ, h)"),
+    ("train_single_hidden", lambda *a: train_one_hidden(*a, order=lambda rng, n: rng.permutation(n)),
+     "wrong_row_order", "shuffled every epoch"),
+    ("train_single_hidden", lambda *a: train_one_hidden(*a, sign=-1.0), "sign_flipped", "uphill"),
+    ("train_single_hidden", lambda *a: train_one_hidden(*a, slope=lambda h: 1.0), "missing_activation_derivative",
+     "no h(1 − h)"),
 ]
+
+# The diagnoses of the sample mistakes in exercises/03_classification/mistakes.py, in the file's order.
+SAMPLE_DIAGNOSES_001 = {"forward_single_hidden": ["wrong_activation"],
+                        "train_single_hidden": ["wrong_row_order", "missing_activation_derivative", "sign_flipped",
+                                                "used_updated_weights"]}
+
+
+def test_sample_mistakes_on_document_001s_network_are_named():
+    """Each sample mistake, typed into a notebook whose other functions are right, gets its own code."""
+    got = {}
+    for attempt in samples.attempts("03_classification"):
+        if attempt.function in SAMPLE_DIAGNOSES_001 and not attempt.learners:
+            namespace = dict(vars(solutions.classification))
+            exec(compile(attempt.code, attempt.function, "exec"), namespace)
+            got.setdefault(attempt.function, []).append(verdict(attempt.function, namespace[attempt.function]))
+    assert got == {name: [(code, 0.0) for code in codes] for name, codes in SAMPLE_DIAGNOSES_001.items()}
 
 
 # --- hand-written learner functions: 04 ---------------------------------------------------------------

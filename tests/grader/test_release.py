@@ -344,14 +344,14 @@ def _grade_class(course, tmp_path, learners):
 
 
 @pytest.mark.slow
-def test_our_grader_gives_reference_all_66_and_stubs_not_implemented(course, tmp_path):
+def test_our_grader_gives_reference_all_68_and_stubs_not_implemented(course, tmp_path):
     from grader import samples
 
     rows = _grade_class(course, tmp_path, lambda a, student, source: [
         ("ref", samples.submission(student, source)), ("stub", student)])
     ref = {r["exercise"]: r for r in rows if r["student_id"] == "ref"}
     stub = {r["exercise"]: r for r in rows if r["student_id"] == "stub"}
-    assert len(ref) == len(stub) == len(catalogue.EXERCISES) == 66
+    assert len(ref) == len(stub) == len(catalogue.EXERCISES) == 68
     assert all(r["diagnosis"] == "ok" and r["score"] == r["max_score"] for r in ref.values())
     assert all(r["diagnosis"] == "not_implemented" and float(r["score"]) == 0 for r in stub.values())
 
@@ -380,7 +380,7 @@ def NAME(*args, **kwargs):
 
 @pytest.mark.slow
 def test_one_mistake_costs_that_exercise_and_names_it_in_its_callers(course, tmp_path):
-    """66 learners, each the reference with one function's result negated (a sign slip)."""
+    """68 learners, one per graded function, each the reference with that result negated (a sign slip)."""
     from grader import samples
 
     def slips(a, student, source):

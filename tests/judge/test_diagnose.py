@@ -292,7 +292,8 @@ def secret_results():
     """One Result for every template code, all on cases whose expected value is SECRET."""
     info = ExerciseInfo("secretive", "00_test", 1.0, "y = a·x", "doc", arguments=("x",))
     variant_codes = ("missing_activation_derivative", "activation_derivative_on_preactivation", "wrong_input",
-                     "used_updated_weights", "wrong_activation", "wrong_loss", "mean_instead_of_sum")
+                     "used_updated_weights", "wrong_activation", "wrong_loss", "mean_instead_of_sum",
+                     "wrong_row_order")
     cases = [CaseRecord([1.0], SECRET, {code: (1.5 + k) * SECRET for k, code in enumerate(variant_codes)}, "worked"),
              CaseRecord([2.0], SECRET / 7, {code: (1.5 + k) * SECRET / 7 for k, code in enumerate(variant_codes)},
                         "random state 1")]

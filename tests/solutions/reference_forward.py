@@ -60,11 +60,15 @@ def batch_regression_loss_ref(X, Y, params):
 
 # 03: document 001's single hidden unit --------------------------------------------------------
 
-def single_hidden_loss_ref(x, y, params):
+def forward_single_hidden_ref(x, params):
+    """(h, y_hat): one sigmoid hidden unit, one sigmoid output."""
     w = params["w"]
-    h = sigma(w[0] * x[0] + w[1] * x[1] + params["b1"])
-    y_hat = sigma(params["v"] * h + params["b2"])
-    return float(bce(y, y_hat))
+    h = float(sigma(w[0] * x[0] + w[1] * x[1] + params["b1"]))
+    return h, float(sigma(params["v"] * h + params["b2"]))
+
+
+def single_hidden_loss_ref(x, y, params):
+    return float(bce(y, forward_single_hidden_ref(x, params)[1]))
 
 
 # 04: the 2-2-2 network of document 004 --------------------------------------------------------

@@ -10,7 +10,7 @@ import solutions as S
 from reference_forward import (FD_RTOL, KINDS, activation_ref, bce, batch_regression_loss_ref,
                                classification_loss_ref, error_2_2_2_ref, fd_array, fd_param_dict,
                                fd_scalar, forward_classification_ref, forward_regression_ref,
-                               mlp_forward_ref, mse_batch_ref, regression_loss_ref,
+                               forward_single_hidden_ref, mlp_forward_ref, mse_batch_ref, regression_loss_ref,
                                rel_err, sigma, single_hidden_loss_ref)
 
 SEEDS = range(25)
@@ -183,13 +183,27 @@ def test_gradients_classification_matches_fd_for_all_nine_parameters(seed):
                           numeric[key])
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_gradients_single_hidden_matches_fd_of_document_001_network(seed):
+def single_hidden_state(seed):
     rng = np.random.default_rng(2000 + seed)
     x = away_from_zero(rng, 0.5, 2.0, 2)
     params = {"w": away_from_zero(rng, 0.3, 1.5, 2), "b1": float(rng.uniform(-1, 1)),
               "v": float(away_from_zero(rng, 0.3, 2.0)), "b2": float(rng.uniform(-1, 1))}
-    y = float(rng.integers(2))
+    return x, float(rng.integers(2)), params
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_forward_single_hidden_is_the_forward_pass_the_fd_oracle_differentiates(seed):
+    """The gradients below are checked against the loss of forward_single_hidden_ref: the solution's
+    forward pass, which gradients_single_hidden and train_single_hidden use, must be that one."""
+    x, _, params = single_hidden_state(seed)
+    got, want = S.forward_single_hidden(x, params), forward_single_hidden_ref(x, params)
+    assert isinstance(got, tuple) and len(got) == 2, f"forward_single_hidden returned {got!r}"
+    assert rel_err(got, want) < 1e-12, f"forward_single_hidden {got} != {want}"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_gradients_single_hidden_matches_fd_of_document_001_network(seed):
+    x, y, params = single_hidden_state(seed)
     grads = S.gradients_single_hidden(x, y, params)
     numeric = fd_param_dict(lambda p: single_hidden_loss_ref(x, y, p), params)
     assert set(grads) == set(params), f"gradients_single_hidden keys {sorted(grads)}"

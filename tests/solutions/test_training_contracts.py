@@ -8,7 +8,7 @@ import pytest
 import solutions as S
 from reference_forward import (B_004, T_004, W_004, X_004, batch_regression_loss_ref,
                                classification_loss_ref, error_2_2_2_ref, fd_param_dict,
-                               regression_loss_ref, xor_loss_ref)
+                               regression_loss_ref, single_hidden_loss_ref, xor_loss_ref)
 
 
 def assert_tree(check, got, want, path="result"):
@@ -53,6 +53,15 @@ def classification_data(n=6, seed=1):
     return X, Y, params
 
 
+def single_hidden_data(n=6, seed=2):
+    """Document 001's network: rows with both labels, and {w, b1, v, b2}."""
+    X, Y, _ = classification_data(n, seed)
+    rng = np.random.default_rng(seed)
+    params = {"w": rng.uniform(-1, 1, 2), "b1": float(rng.uniform(-0.5, 0.5)),
+              "v": float(rng.uniform(-1.5, 1.5)), "b2": float(rng.uniform(-0.5, 0.5))}
+    return X, Y, params
+
+
 def xor_params(seed=0):
     rng = np.random.default_rng(seed)
     return {"W1": rng.uniform(0.1, 0.9, (2, 3)), "b1": rng.uniform(0.1, 0.9, 3),
@@ -67,6 +76,7 @@ TRAINERS = {
     "train_regression": lambda: (S.train_regression, (*regression_data(), 0.05, 3, 7)),
     "train_classification": lambda: (S.train_classification,
                                      (*classification_data(), 0.5, 3, 7)),
+    "train_single_hidden": lambda: (S.train_single_hidden, (*single_hidden_data(), 0.5, 3, 7)),
     "train_2_2_2": lambda: (S.train_2_2_2, (X_004.copy(), T_004.copy(), dict(W_004), B_004,
                                             0.5, 20)),
     "train_full_batch": lambda: (S.train_full_batch, (*regression_data(), 0.05, 5)),
@@ -137,6 +147,31 @@ def test_train_classification_is_n_random_row_steps_per_epoch_from_one_rng(epoch
     want = manual_row_by_row(X, Y, params, 0.5, epochs, 11, classification_loss_ref,
                              S.gradients_classification)
     assert_close(got, want, "train_classification (params, epoch_losses)")
+
+
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_train_single_hidden_takes_the_rows_in_order_with_the_fd_gradient_of_each(epochs):
+    """Document 001: each epoch row 0, 1, …, n − 1, one step each, the step's loss measured before it;
+    the gradients here are centred differences of the independent loss, not the solution's."""
+    X, Y, params = single_hidden_data()
+    got = S.train_single_hidden(X, Y, params, 0.5, epochs, 11)
+    p, epoch_losses = params, []
+    for _ in range(epochs):
+        step_losses = []
+        for x, y in zip(X, Y):
+            step_losses.append(single_hidden_loss_ref(x, y, p))
+            p = updated(p, fd_param_dict(lambda q: single_hidden_loss_ref(x, y, q), p), 0.5)
+        epoch_losses.append(np.mean(step_losses))
+    assert_close(got, (p, np.array(epoch_losses)), "train_single_hidden (params, epoch_losses)",
+                 rtol=1e-7, atol=1e-9)
+
+
+def test_train_single_hidden_does_not_depend_on_its_seed():
+    """Document 001 draws nothing at random: the seed is there only for a call like
+    train_classification's."""
+    X, Y, params = single_hidden_data()
+    assert_identical(S.train_single_hidden(X, Y, params, 0.5, 3, 0),
+                     S.train_single_hidden(X, Y, params, 0.5, 3, 12345), "train_single_hidden with another seed")
 
 
 def test_train_regression_one_step_uses_the_fd_gradient_of_the_picked_row():
