@@ -41,6 +41,15 @@ class Total:
     by_grader: tuple = ()  # (grade_id, score) of each cell a grader scored in the formgrader
 
 
+@dataclass(frozen=True)
+class Missing:
+    """A learner of the gradebook who handed nothing in for one of its assignments: 0 points, as
+    nbgrader's export counts them."""
+    student: str
+    assignment: str
+    max_score: float
+
+
 def check_database(root: Path) -> None:
     """CommandError when the course's gradebook is an SQLite file that does not exist yet."""
     missing = course_config.missing_database(root)
@@ -182,3 +191,20 @@ def totals(root: Path, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
                 by_grader.setdefault(key, []).append((grade.cell.name, float(grade.score)))
     return {key: Total(t.score, t.max_score, t.late_penalty, t.timestamp, tuple(sorted(by_grader.get(key, ()))))
             for key, t in out.items()}
+
+
+def missing(root: Path, assignments: Iterable[str], handed_in: Iterable[tuple[str, str]]) -> list[Missing]:
+    """A Missing for each student of the gradebook and each of assignments that the gradebook has,
+    with no submission in the gradebook and none in handed_in ((student, assignment) of what is in
+    DIR/submitted, graded or not), sorted by student and assignment."""
+    from nbgrader.api import Assignment, Student, SubmittedAssignment
+    present = set(handed_in)
+    with course_config.open_gradebook(root) as gb:
+        session = gb.db
+        chosen = [(a.name, float(a.max_score or 0)) for a in
+                  session.query(Assignment).filter(Assignment.name.in_(set(assignments)))]
+        students = [student for (student,) in session.query(Student.id)]
+        present |= set(session.query(Student.id, Assignment.name).select_from(SubmittedAssignment)
+                       .join(Student).join(Assignment))
+    return sorted((Missing(s, a, top) for a, top in chosen for s in students if (s, a) not in present),
+                  key=lambda m: (m.student, m.assignment))
