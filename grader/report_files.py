@@ -16,9 +16,9 @@ submission's rows in exercise_scores.csv, starting with "[tampered]", in a banne
 feedback page, and as a row of grading_problems.csv.
 
 grades.csv has a row for each graded submission (status "graded") and for each learner of the
-gradebook who handed nothing in for one of its assignments (status "missing", 0 points, as
-nbgrader's own export counts them). A submission handed in but not graded (the sandbox failed on
-it) has no row: grading_problems.csv says why.
+gradebook who handed nothing in for an assignment the class has been set (status "missing", 0
+points, as nbgrader's own export counts them; grader.gradebook.missing). A submission handed in but
+not graded (the sandbox failed on it) has no row: grading_problems.csv says why.
 
 The pages fit any window from a phone's to a wide screen's: a viewport meta, a bounded width,
 names and codes that wrap when their column is too narrow for them, code that scrolls inside its
