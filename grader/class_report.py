@@ -49,12 +49,14 @@ UNSCORED = "manual"  # a written answer or a task: the formgrader's, not a pass 
 PROBLEM = "problem"  # a submission's status beside grades.csv's GRADED and MISSING
 TITLE = "Class report"
 MOST_FAILED = 20  # exercises in the chart of the most often failed
+OPEN_LISTS_UP_TO = 12  # a mistake's list of learners starts open up to this length, folded beyond
 MIN_FOR_CORRELATION = 3  # submissions an item-total correlation needs to mean anything
+LOW_DISCRIMINATION = 0.2  # the usual rule of thumb: an item below it deserves a second look
 DISCRIMINATION_LINE = (
     "Difficulty is the mean share of the exercise's points (1.00: every submission got them all). "
     "Discrimination is the correlation between the exercise's score and the learner's score on the "
-    "rest of the assignment (corrected item–total correlation): near 0 or negative, the exercise does "
-    "not tell stronger from weaker learners apart, so check its wording and its tests.")
+    f"rest of the assignment (corrected item–total correlation): below {LOW_DISCRIMINATION:g} (in red), the "
+    "exercise tells stronger from weaker learners apart poorly, or backwards, so check its wording and its tests.")
 # (kind, phrases one of which a problem's text holds, in lower case): the first kind that matches
 PROBLEM_KINDS = (
     ("Changed locked cells (graded with the original cells)", ("tampered:",)),
@@ -255,9 +257,8 @@ def _shares(stats: ExerciseStats) -> str:
     return "; ".join(f"{share:.0%} {html.escape(PHRASES.get(code, code))}" for code, share in stats.shares) or "—"
 
 
-def _failed_section(stats: list[ExerciseStats]) -> str:
-    failed = [s for s in stats if s.pass_rate < 1]
-    passed = len(stats) - len(failed)
+def _failed_section(failed: list[ExerciseStats], passed: int) -> str:
+    """failed: the exercises failed at least once, most often failed first; passed: how many others."""
     if not failed:
         return "<h2>Exercises most often failed</h2><p>Every submission passed every exercise.</p>"
     rows = [[html.escape(s.assignment), f"<code>{html.escape(s.exercise)}</code>", str(s.attempts),
@@ -274,7 +275,7 @@ def _items_section(items: list[Item]) -> str:
         if i.discrimination is None:
             discrimination = f"— <small>({html.escape(i.why)})</small>"
         else:
-            css = "bad" if i.discrimination < 0.2 else "ok"
+            css = "bad" if i.discrimination < LOW_DISCRIMINATION else "ok"
             discrimination = f'<span class="{css}">{i.discrimination:.2f}</span>'
         rows.append([html.escape(i.assignment), f"<code>{html.escape(i.exercise)}</code>", str(i.n),
                      f"{i.difficulty:.2f}", discrimination])
@@ -295,7 +296,7 @@ def _mistakes_section(rows: list[dict[str, Any]]) -> str:
                         f"{html.escape(r['assignment'])}, <code>{html.escape(r['exercise'])}</code></li>"
                         for r in sorted(made, key=lambda r: (r["student_id"], r["assignment"], r["exercise"])))
         phrase = html.escape(PHRASES.get(code, code))
-        parts.append(f"<details{' open' if len(made) <= 12 else ''}><summary><strong>{phrase}</strong> "
+        parts.append(f"<details{' open' if len(made) <= OPEN_LISTS_UP_TO else ''}><summary><strong>{phrase}</strong> "
                      f"(<code>{html.escape(code)}</code>): {len(made)}</summary><ul>{links}</ul></details>")
     return "".join(parts)
 
@@ -306,8 +307,8 @@ def render(rows: list[dict[str, Any]], entries: list[Entry] | None = None, probl
     (default: those of rows, graded); problems: the grading problems; assignments: the order of
     the table's columns (default: by name)."""
     entries = graded_entries(rows) if entries is None else entries
-    columns = [a for a in assignments if any(e.assignment == a for e in entries)]
-    columns += sorted({e.assignment for e in entries} - set(columns))
+    present = {e.assignment for e in entries}
+    columns = [a for a in assignments if a in present] + sorted(present - set(assignments))
     stats = exercise_stats(rows)
     failed = [s for s in stats if s.pass_rate < 1]
     graded = [e for e in entries if e.score is not None and e.status != MISSING]
@@ -323,7 +324,7 @@ def render(rows: list[dict[str, Any]], entries: list[Entry] | None = None, probl
     summary = (f"<p>{len({e.student for e in entries})} learners; {len(graded)} graded submissions, "
                f"{count[MISSING]} missing, {count[PROBLEM]} with a grading problem; {len(stats)} exercises.</p>")
     body = (f"<h1>{html.escape(title)}</h1>{summary}{_submissions_section(entries, columns)}"
-            f"{_problems_section(problems, pages)}{pictures}{_failed_section(stats)}"
+            f"{_problems_section(problems, pages)}{pictures}{_failed_section(failed, len(stats) - len(failed))}"
             f"{_items_section(sorted(item_analysis(rows), key=lambda i: place.get(i.assignment, len(place))))}"
             f"{_mistakes_section(rows)}")
     return page(title, body)

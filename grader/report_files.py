@@ -192,7 +192,8 @@ def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Se
     head = "".join(f"<th>{e(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td data-label=\"{e(h)}\">{cell}</td>" for h, cell in zip(headers, row))
                    + "</tr>" for row in rows)
-    return f"<table class=\"stack{' fixed' if widths else ''}\">{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    css = "stack fixed" if widths else "stack"
+    return f"<table class=\"{css}\">{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _by_grader(result, score):
@@ -252,7 +253,8 @@ def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
                  for r, mine in scored(g, totals)]
     entries += [class_report.Entry(m.student, m.assignment, MISSING, 0.0, m.max_score) for m in missing]
     graded = {(e.student, e.assignment) for e in entries}
-    entries += [class_report.Entry(s, a, class_report.PROBLEM) for s, a in sorted(troubled - graded) if a in assignments]
+    entries += [class_report.Entry(s, a, class_report.PROBLEM) for s, a in sorted(troubled - graded)
+                if a in assignments]
     course = course_config.course_directory(root).course_id or root.resolve().name
     atomic_write(root / "report.html", class_report.render(rows, entries, problems, f"Class report: {course}",
                                                            assignments))

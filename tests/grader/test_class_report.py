@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from grader import course_config, gradebook, samples
-from grader.class_report import (DISCRIMINATION_LINE, OTHER_PROBLEMS, PROBLEM_KINDS, corrected_item_total,
+from grader.class_report import (DISCRIMINATION_LINE, OTHER_PROBLEMS, PHRASES, PROBLEM_KINDS, corrected_item_total,
                                  item_analysis, problem_kind, render)
 from grader.export import export
 from grader.grade import grade
@@ -30,9 +30,9 @@ from grader.source_notebook import build
 
 A1, A4 = "01_derivatives", "04_worked_example"
 COURSE_ID = "backprop-101"
-LONG_LINE = ("    slope_of_the_sigmoid_written_with_its_output_but_applied_once_more = sigmoid(out) * (1 - sigmoid(out))"
-             " + 0.0 * out * out * out * out * out * out * out * out * out * out * out * out * out\n")
-TWICE = f"def dout_dnet(out):\n{LONG_LINE}    return slope_of_the_sigmoid_written_with_its_output_but_applied_once_more\n"
+NAME = "slope_of_the_sigmoid_written_with_its_output_but_applied_once_more"
+LONG_LINE = f"    {NAME} = sigmoid(out) * (1 - sigmoid(out)){' + 0.0 * out' * 12}\n"  # wider than any page
+TWICE = f"def dout_dnet(out):\n{LONG_LINE}    return {NAME}\n"
 FAST = Limits(cpu=20, call_cpu=1.0, cell_cpu=1.0)
 WIDTHS = (360, 1280, 1920)
 ARTEFACTS = "BACKPROP_TEST_ARTEFACTS"  # a folder for the screenshots; default: one under pytest's basetemp
@@ -315,6 +315,7 @@ def _artefacts(tmp_path_factory):
 def test_pages_fit_every_width_in_chromium(course, tmp_path_factory, capsys):
     from chromium_pages import Chromium
     page = course / _page("twice", A4)
+    assert max(PHRASES, key=len) == "activation_derivative_on_preactivation"  # the longest diagnosis code
     assert "activation_derivative_on_preactivation" in page.read_text(encoding="utf-8")
     assert html.escape(LONG_LINE.strip()) in page.read_text(encoding="utf-8")
     folder = _artefacts(tmp_path_factory)
