@@ -321,8 +321,9 @@ def render(rows: list[dict[str, Any]], entries: list[Entry] | None = None, probl
         pictures += f'<img alt="the exercises most often failed" src="{failure_rate_png(failed)}">'
     pages = {(e.student, e.assignment): e.page for e in entries}
     place = {a: i for i, a in enumerate(columns)}  # item analysis in the table's order of assignments
-    summary = (f"<p>{len({e.student for e in entries})} learners; {len(graded)} graded submissions, "
-               f"{count[MISSING]} missing, {count[PROBLEM]} with a grading problem; {len(stats)} exercises.</p>")
+    summary = (f"<p>{len({e.student for e in entries})} learners; {len(graded)} submissions graded; "
+               f"{count[MISSING]} missing; {count[PROBLEM]} handed in with a grading problem (graded or not); "
+               f"{len(stats)} exercises.</p>")
     body = (f"<h1>{html.escape(title)}</h1>{summary}{_submissions_section(entries, columns)}"
             f"{_problems_section(problems, pages)}{pictures}{_failed_section(failed, len(stats) - len(failed))}"
             f"{_items_section(sorted(item_analysis(rows), key=lambda i: place.get(i.assignment, len(place))))}"

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 import nbformat
 import pytest
 
-from grader import course_config, gradebook, samples
+from grader import catalogue, course_config, gradebook, samples
 from grader.class_report import (DISCRIMINATION_LINE, OTHER_PROBLEMS, PHRASES, PROBLEM_KINDS, corrected_item_total,
                                  item_analysis, problem_kind, render)
 from grader.export import export
@@ -164,6 +164,9 @@ def test_report_submissions_table_links_every_graded_submission(course):
     text = (course / "report.html").read_text(encoding="utf-8")
     assert f"<title>Class report: {COURSE_ID}</title>" in text and f"<h1>Class report: {COURSE_ID}</h1>" in text
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+    exercises = len(catalogue.ASSIGNMENTS[A1]) + len(catalogue.ASSIGNMENTS[A4])
+    assert ("6 learners; 7 submissions graded; 5 missing; 2 handed in with a grading problem (graded or not); "
+            f"{exercises} exercises.") in _text(text)
     section = _sections(text)["Submissions"]
     rows = {r[0]: r[1:] for r in _rows(section)}
     assert set(rows) == {"flip", "perfect", "renamed", "roster", "tamper", "twice"}
