@@ -549,7 +549,8 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
             z.close()
     try:
         grades = results.StoredGrades(root, cache)
-        problems, totals = _write_reports(root, grades, problems + failures, needed, cat)
+        problems, totals = _write_reports(root, grades, problems + failures, needed, cat, list(known),
+                                          {(s.student, s.assignment) for s in everything})
     except OSError as exc:
         raise _course_full(root, exc, cache) from None
     summary = Summary(root, grades, problems, len(todo), reused, time.monotonic() - start,
@@ -574,9 +575,10 @@ def _graded_cells(root, assignments):
     return {a: _graded_ids(restore.load_source(source_path(root, a))) for a in assignments}
 
 
-def _write_reports(root, grades, problems, needed, cat):
+def _write_reports(root, grades, problems, needed, cat, known, handed_in):
     """The gradebook, the CSV files, the diagnosis pages and the class report, from the stored
-    results; returns (every problem of the run, sorted; the gradebook's totals)."""
+    results; known: the course's assignments, in order; handed_in: (student, assignment) of every
+    submission present. Returns (every problem of the run, sorted; the gradebook's totals)."""
     for g in grades:
         problems += [discover.Problem(g.student, g.assignment, n) for n in g.notes]
         if g.tampering:
@@ -591,7 +593,8 @@ def _write_reports(root, grades, problems, needed, cat):
             problems += [discover.Problem(*p) for p in found]
         totals = gradebook.totals(root, [(g.student, g.assignment) for g in grades])
     problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
-    report_files.write_csvs(root, grades, problems, totals)
+    missing = gradebook.missing(root, known, handed_in)
+    report_files.write_csvs(root, grades, problems, totals, missing)
     report_files.write_feedback(root, grades, cat, totals)
-    report_files.write_class_report(root, grades, totals)
+    report_files.write_class_report(root, grades, totals, problems, missing, known)
     return problems, totals

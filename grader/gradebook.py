@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,6 @@ from .cell_grades import MANUAL
 from .errors import CommandError
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from .results import SubmissionGrade
 
 TIMESTAMP = "timestamp.txt"  # nbgrader's: when the learner submitted, written by its exchange or by collect
@@ -39,6 +38,15 @@ class Total:
     late_penalty: float = 0.0
     timestamp: str = ""  # when it was submitted, ISO 8601 in UTC; "" when unknown
     by_grader: tuple = ()  # (grade_id, score) of each cell a grader scored in the formgrader
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A learner of the gradebook who handed nothing in for one of its assignments: 0 points, as
+    nbgrader's export counts them."""
+    student: str
+    assignment: str
+    max_score: float
 
 
 def check_database(root: Path) -> None:
@@ -182,3 +190,28 @@ def totals(root: Path, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
                 by_grader.setdefault(key, []).append((grade.cell.name, float(grade.score)))
     return {key: Total(t.score, t.max_score, t.late_penalty, t.timestamp, tuple(sorted(by_grader.get(key, ()))))
             for key, t in out.items()}
+
+
+def missing(root: Path, assignments: Iterable[str], handed_in: Iterable[tuple[str, str]]) -> list[Missing]:
+    """A Missing for each student of the gradebook and each of assignments that the class has been
+    set, with no submission, neither in the gradebook nor in handed_in ((student, assignment) of
+    what is in DIR/submitted, graded or not); sorted by student and assignment.
+
+    An assignment has been set once someone handed it in or its due date (the gradebook's) has
+    passed: `release` generates every assignment at the start, and a learner is not missing an
+    assignment nobody was given yet. (nbgrader's export lists every assignment of the gradebook,
+    so 0 for those too.)"""
+    from nbgrader.api import Assignment, Student, SubmittedAssignment
+    present = set(handed_in)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)  # the gradebook's due dates are naive UTC
+    with course_config.open_gradebook(root) as gb:
+        session = gb.db
+        present |= set(session.query(Student.id, Assignment.name).select_from(SubmittedAssignment)
+                       .join(Student).join(Assignment))
+        started = {a for _, a in present}
+        chosen = [(a.name, float(a.max_score or 0)) for a in
+                  session.query(Assignment).filter(Assignment.name.in_(set(assignments)))
+                  if a.name in started or (a.duedate is not None and a.duedate < now)]
+        students = [student for (student,) in session.query(Student.id)]
+    return sorted((Missing(s, a, top) for a, top in chosen for s in students if (s, a) not in present),
+                  key=lambda m: (m.student, m.assignment))

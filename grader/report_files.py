@@ -14,6 +14,15 @@ Tampering (a changed, deleted or duplicated locked cell) does not change any sco
 was graded with the original cells. It shows as a note at the end of the message of each of that
 submission's rows in exercise_scores.csv, starting with "[tampered]", in a banner of the
 feedback page, and as a row of grading_problems.csv.
+
+grades.csv has a row for each graded submission (status "graded") and for each learner of the
+gradebook who handed nothing in for an assignment the class has been set (status "missing", 0
+points, as nbgrader's own export counts them; grader.gradebook.missing). A submission handed in but
+not graded (the sandbox failed on it) has no row: grading_problems.csv says why.
+
+The pages fit any window from a phone's to a wide screen's: a viewport meta, a bounded width,
+names and codes that wrap when their column is too narrow for them, code that scrolls inside its
+own box, and tables that become one block per row on a narrow screen.
 """
 from __future__ import annotations
 
@@ -25,6 +34,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from . import catalogue
 from .judge import messages
@@ -32,18 +42,25 @@ from .judge.diagnose import PASSED
 
 if TYPE_CHECKING:
     from .discover import Problem
-    from .gradebook import Total
+    from .gradebook import Missing, Total
     from .judge.diagnose import Result
     from .results import SubmissionGrade
 
 TAMPER_TAG = "[tampered]"
 DIAGNOSIS = "diagnosis"  # DIR/diagnosis/<student>/<a>/<a>.html
 OLD_PAGE_MARK = "<th>What to look at</th>"  # in the pages earlier versions wrote to DIR/feedback/
+GRADED, MISSING = "graded", "missing"  # grades.csv's status
 
 
 def diagnosis_page(root: Path, student: str, assignment: str) -> Path:
     """Where the diagnosis page of a submission goes."""
     return root / DIAGNOSIS / student / assignment / f"{assignment}.html"
+
+
+def diagnosis_href(student: str, assignment: str) -> str:
+    """The diagnosis page of a submission as a URL relative to the course directory (report.html's
+    folder), every part percent-encoded: a student id is a folder name the learner may have chosen."""
+    return "/".join(quote(part, safe="") for part in (DIAGNOSIS, student, assignment, f"{assignment}.html"))
 
 
 def atomic_write(path: str | Path, data: str | bytes) -> None:
@@ -113,18 +130,21 @@ def scored(grade: SubmissionGrade, totals: dict[tuple[str, str], Total]) -> list
 
 
 def write_csvs(root: Path, grades: Sequence[SubmissionGrade], problems: list[Problem],
-               totals: dict[tuple[str, str], Total] | None = None) -> None:
-    """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted) and
-    the gradebook's totals. grades.csv: score is the gradebook's (late penalty taken off);
-    auto_score the grader's sum; timestamp when it was submitted (UTC), if known."""
+               totals: dict[tuple[str, str], Total] | None = None, missing: Sequence[Missing] = ()) -> None:
+    """grades.csv, exercise_scores.csv and grading_problems.csv from SubmissionGrades (sorted), the
+    gradebook's totals and its learners without a submission (missing). grades.csv: score is the
+    gradebook's (late penalty taken off); auto_score the grader's sum; timestamp when it was
+    submitted (UTC), if known; status graded, or missing (0 points)."""
     totals = totals or {}
     rows = []
     for g in grades:
         t = total(g, totals)
         rows.append([g.student, g.assignment, _number(t.score), _number(t.max_score), _number(g.score),
-                     _number(t.late_penalty), t.timestamp])
+                     _number(t.late_penalty), t.timestamp, GRADED])
+    rows += [[m.student, m.assignment, "0", _number(m.max_score), "0", "0", "", MISSING] for m in missing]
     atomic_write(root / "grades.csv", safe_csv(
-        ["student_id", "assignment", "score", "max_score", "auto_score", "late_penalty", "timestamp"], rows))
+        ["student_id", "assignment", "score", "max_score", "auto_score", "late_penalty", "timestamp", "status"],
+        sorted(rows, key=lambda row: (row[0], row[1]))))
     atomic_write(root / "exercise_scores.csv", safe_csv(
         ["student_id", "assignment", "exercise", "score", "max_score", "diagnosis", "message"],
         [[g.student, g.assignment, r.exercise, _number(r.score if mine is None else mine), _number(r.max_score),
@@ -135,13 +155,46 @@ def write_csvs(root: Path, grades: Sequence[SubmissionGrade], problems: list[Pro
 
 
 STYLE = """
-body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;
-vertical-align:top}.ok{color:#17692e}.bad{color:#a3001b}.note{background:#fff4ce;padding:.6em;
+*,*::before,*::after{box-sizing:border-box}
+body{font-family:system-ui,sans-serif;max-width:64em;margin:2em auto;padding:0 1em;color:#222;line-height:1.4;
+overflow-wrap:break-word}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}table.fixed{table-layout:fixed}
+td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}th{background:#f6f6f6}
+td code,td a,.ident{overflow-wrap:anywhere}  /* ids and codes: no spaces to wrap at */
+.ok{color:#17692e}.bad{color:#a3001b}.warn{color:#8a5a00}.note{background:#fff4ce;padding:.6em;
 border-left:4px solid #e0a800;margin:1em 0}code{background:#f3f3f3;padding:0 .2em}
-pre{background:#f6f8fa;padding:.5em;overflow-x:auto;font-size:.85em}.src{color:#666;font-size:.85em;margin-top:.3em}
-summary{cursor:pointer;color:#444;font-size:.9em}
+pre{background:#f6f8fa;padding:.5em;overflow-x:auto;font-size:.85em;max-width:100%;overflow-wrap:normal}
+.src{color:#666;font-size:.85em;margin-top:.3em}summary{cursor:pointer;color:#444;font-size:.9em}
+img{display:block;max-width:100%;height:auto;margin:1em 0}
+@media (max-width:40em){
+body{margin:1em auto}h1{font-size:1.6em}
+table.stack,table.stack tbody,table.stack tr,table.stack td{display:block;width:100%}
+table.stack thead,table.stack colgroup{display:none}
+table.stack tr{border-bottom:2px solid #bbb;padding:.3em 0}table.stack td{border:0;padding:.15em .4em}
+table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}
+}
 """
+
+
+def page(title: str, body: str) -> str:
+    """A standalone HTML page (no external assets) with the shared style; body is HTML."""
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>\n")
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], widths: Sequence[str] = ()) -> str:
+    """A table that becomes one block per row on a narrow screen, each cell labelled with its
+    header. headers: plain text; rows: HTML cells; widths: CSS widths of the columns (a fixed layout,
+    in which a cell's wide content, a line of code say, scrolls in its own box)."""
+    e = html.escape
+    cols = "".join(f'<col style="width:{w}">' for w in widths)
+    cols = f"<colgroup>{cols}</colgroup>" if cols else ""
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td data-label=\"{e(h)}\">{cell}</td>" for h, cell in zip(headers, row))
+                   + "</tr>" for row in rows)
+    css = "stack fixed" if widths else "stack"
+    return f"<table class=\"{css}\">{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _by_grader(result, score):
@@ -166,9 +219,8 @@ def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.P
                  f"<pre>{e(code[r.exercise])}</pre></details>" if r.exercise in code else "")
         points = f"{_number(r.score)} / {_number(r.max_score)}" if mine is None else \
             f"{_number(mine)} / {_number(r.max_score)} <small>(set by a grader)</small>"
-        rows.append(f"<tr><td><code>{e(r.exercise)}</code></td><td>{points}</td>"
-                    f"<td class=\"{cls}\">{e(r.diagnosis)}</td><td>{e(r.message)}"
-                    + (f"<div class=\"src\">source: {e(source)}</div>" if source else "") + f"{yours}</td></tr>")
+        rows.append([f"<code>{e(r.exercise)}</code>", points, f"<span class=\"{cls} ident\">{e(r.diagnosis)}</span>",
+                     e(r.message) + (f"<div class=\"src\">source: {e(source)}</div>" if source else "") + yours])
     notes = "".join(f"<p class=\"note\">{e(n)}</p>" for n in grade.notes + grade.remarks)
     if t.late_penalty:
         notes += (f"<p class=\"note\">Submitted late ({e(t.timestamp)} UTC): a penalty of {_number(t.late_penalty)} "
@@ -176,24 +228,37 @@ def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.P
     if grade.tampering:
         notes += ("<p class=\"note\">A locked cell was changed; your notebook was graded with the original "
                   "cells, and your scores are not affected. " + e(" ".join(grade.tampering)) + "</p>")
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{e(grade.assignment)}: feedback for {e(grade.student)}</title><style>{STYLE}</style></head>"
-            f"<body><h1>{e(grade.assignment)}</h1><p>Student: {e(grade.student)} — score "
-            f"<strong>{_number(t.score)} / {_number(t.max_score)}</strong></p>{notes}"
-            f"<table><tr><th>Exercise</th><th>Score</th><th>Diagnosis</th><th>What to look at</th></tr>"
-            f"{''.join(rows)}</table></body></html>\n")
+    table = html_table(["Exercise", "Score", "Diagnosis", "What to look at"], rows, ("20%", "9%", "21%", "50%"))
+    return page(f"{grade.assignment}: feedback for {grade.student}",
+                f"<h1>{e(grade.assignment)}</h1><p>Student: <span class=\"ident\">{e(grade.student)}</span> — score "
+                f"<strong>{_number(t.score)} / {_number(t.max_score)}</strong></p>{notes}{table}")
 
 
 def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
-                       totals: dict[tuple[str, str], Total] | None = None) -> None:
-    """DIR/report.html: where the class struggles (grader.class_report); the submissions' totals
-    are the gradebook's."""
-    from . import class_report
-    rows = [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise, "score": r.score,
-             "max_score": r.max_score, "diagnosis": r.diagnosis} for g in grades for r in g.results]
-    submissions = {(g.student, g.assignment): (t.score, t.max_score)
-                   for g in grades for t in [total(g, totals or {})]}
-    atomic_write(root / "report.html", class_report.render(rows, totals=submissions))
+                       totals: dict[tuple[str, str], Total] | None = None, problems: Sequence[Problem] = (),
+                       missing: Sequence[Missing] = (), assignments: Sequence[str] = ()) -> None:
+    """DIR/report.html (grader.class_report), titled with the course's nbgrader course id. The
+    submissions' totals are the gradebook's; a submission with a grading problem has the status
+    "problem" (so has one handed in but not graded, for an assignment of assignments, the course's
+    in order), a learner of the gradebook without a submission "missing"."""
+    from . import class_report, course_config
+    totals = totals or {}
+    troubled = {(p.student, p.assignment) for p in problems}
+    rows, entries = [], []
+    for g in grades:
+        t, key = total(g, totals), (g.student, g.assignment)
+        entries.append(class_report.Entry(g.student, g.assignment, class_report.PROBLEM if key in troubled else GRADED,
+                                          t.score, t.max_score, diagnosis_href(g.student, g.assignment)))
+        rows += [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise,
+                  "score": r.score if mine is None else mine, "max_score": r.max_score, "diagnosis": r.diagnosis}
+                 for r, mine in scored(g, totals)]
+    entries += [class_report.Entry(m.student, m.assignment, MISSING, 0.0, m.max_score) for m in missing]
+    graded = {(e.student, e.assignment) for e in entries}
+    entries += [class_report.Entry(s, a, class_report.PROBLEM) for s, a in sorted(troubled - graded)
+                if a in assignments]
+    course = course_config.course_directory(root).course_id or root.resolve().name
+    atomic_write(root / "report.html", class_report.render(rows, entries, problems, f"Class report: {course}",
+                                                           assignments))
 
 
 def _retire_old_page(root, grade):

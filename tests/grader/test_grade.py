@@ -162,6 +162,7 @@ def test_solved_untouched_and_carried_forward(course):
 
     grades = {r["student_id"]: r for r in _rows(course, "grades.csv")}
     assert float(grades["alice"]["score"]) == TOTAL == float(grades["alice"]["max_score"])
+    assert {r["status"] for r in grades.values()} == {"graded"}
     assert float(grades["bob"]["score"]) == 0
     for student, row in grades.items():
         assert float(row["score"]) == sum(float(r["score"]) for r in _by_exercise(course, student).values())
@@ -308,7 +309,9 @@ def test_broken_notebooks_are_rows_not_crashes(course, capsys):
     assert {r["diagnosis"] for r in _by_exercise(course, "ivan").values()} == {"missing"}
     problems = _rows(course, "grading_problems.csv")
     assert {p["student_id"] for p in problems} >= {"frank", "grace", "heidi", "ivan"}
-    assert "heidi" not in {r["student_id"] for r in _rows(course, "grades.csv")}
+    grades = {r["student_id"]: r["status"] for r in _rows(course, "grades.csv")}
+    assert "heidi" not in grades  # only an unknown folder: not in the gradebook, so not missing either
+    assert grades == dict.fromkeys(["frank", "grace", "ivan"], "graded")  # ivan's empty folder too: graded 0
 
 
 def test_tampered_test_cell_is_graded_on_the_original(course):

@@ -310,7 +310,8 @@ def test_the_edited_source_is_kept_and_its_points_hold_everywhere(course):
     assert "ml101: this notebook is worth a little more" in nbformat.writes(student)
     rows = {(r["student_id"], r["exercise"]): r for r in _csv(root / "exercise_scores.csv") if r["assignment"] == A}
     assert rows[("s1-right", "mse_loss")]["max_score"] == "2"
-    totals = {r["student_id"]: (float(r["score"]), float(r["max_score"])) for r in _csv(root / "grades.csv")}
+    totals = {r["student_id"]: (float(r["score"]), float(r["max_score"])) for r in _csv(root / "grades.csv")
+              if r["assignment"] == A}
     # 20 of the package, 1 more for mse_loss, 2 + 1.5 + 1 around abs_loss, 1 for dL_dx1
     assert totals["s1-right"] == (25.5, 26.5)  # the written answer waits for a grader
     book = _gradebook(root)
@@ -323,9 +324,13 @@ def test_totals_and_cells_agree_with_nbgrader_autograde(course):
     assert set(ours) == set(theirs) == {(s, A) for s in CLASS_02} | {(s, HW) for s in CLASS_HW}
     differ = {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
     assert not differ, differ
+    rows = _csv(course["root"] / "grades.csv")
     from_csv = {(r["student_id"], r["assignment"]): (float(r["score"]), float(r["max_score"]))
-                for r in _csv(course["root"] / "grades.csv")}
+                for r in rows if r["status"] == "graded"}
     assert from_csv == {k: v[:2] for k, v in ours.items()}
+    # each class handed in one assignment: in the other, its learners are missing, with 0 points
+    missing = {(r["student_id"], r["assignment"]): float(r["score"]) for r in rows if r["status"] == "missing"}
+    assert missing == {(s, HW): 0.0 for s in CLASS_02} | {(s, A): 0.0 for s in CLASS_HW}
     # the class is mixed: every kind of outcome of nbgrader's rule is there
     assert ours[("h4-helper", HW)][2]["test_hypot"] == (1.0, False)  # partial credit, helper in a free cell
     assert ours[("h5-stderr", HW)][2]["test_square"] == (0.0, False)  # stderr
