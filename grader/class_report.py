@@ -7,6 +7,7 @@ import base64
 import html
 import io
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 import matplotlib
@@ -84,16 +85,20 @@ def pass_rate_png(stats: list[tuple[str, str, int, float, list[tuple[str, float]
 
 
 def render(rows: list[dict[str, Any]], course_name: str = "backprop-course",
-           totals: dict[tuple[str, str], tuple[float, ...]] | None = None) -> str:
+           totals: dict[tuple[str, str], tuple[float, ...]] | None = None,
+           formulas: Mapping[str, str] | None = None) -> str:
     """The whole report as one HTML string; totals: {(student, assignment): (score, max_score)}
-    (default: the sums of the rows)."""
+    (default: the sums of the rows); formulas: {exercise: its answer}, shown under its name (the
+    report is the instructor's: final formulas may stand there)."""
     stats = exercise_stats(rows)
     submissions = totals if totals is not None else sum_rows(rows)
     lines = []
     for assignment, exercise, attempts, rate, shares in stats:
         mistakes = "; ".join(f"{share:.0%} {html.escape(PHRASES.get(code, code))}"
                              for code, share in shares) or "—"
-        lines.append(f"<tr><td>{html.escape(assignment)}</td><td><code>{html.escape(exercise)}</code></td>"
+        formula = (formulas or {}).get(exercise)
+        below = f'<div class="formula">{html.escape(formula)}</div>' if formula else ""
+        lines.append(f"<tr><td>{html.escape(assignment)}</td><td><code>{html.escape(exercise)}</code>{below}</td>"
                      f"<td>{attempts}</td><td>{rate:.0%}</td><td>{mistakes}</td></tr>")
     pictures = ""
     if rows:
@@ -102,7 +107,8 @@ def render(rows: list[dict[str, Any]], course_name: str = "backprop-course",
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(course_name)}: class report</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td,th{{padding:.2em .6em;text-align:left}}
-tr:nth-child(even){{background:#f4f4f4}}img{{max-width:100%;display:block;margin:1em 0}}</style></head>
+tr:nth-child(even){{background:#f4f4f4}}img{{max-width:100%;display:block;margin:1em 0}}
+.formula{{color:#555;font-size:.85em;margin-top:.2em}}</style></head>
 <body><h1>{html.escape(course_name)}: class report</h1>
 <p>{len({s for s, _ in submissions})} students, {len(submissions)} graded submissions,
 {len(stats)} exercises.</p>

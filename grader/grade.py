@@ -593,5 +593,5 @@ def _write_reports(root, grades, problems, needed, cat):
     problems = sorted(set(problems), key=lambda p: (p.student, p.assignment, p.problem))
     report_files.write_csvs(root, grades, problems, totals)
     report_files.write_feedback(root, grades, cat, totals)
-    report_files.write_class_report(root, grades, totals)
+    report_files.write_class_report(root, grades, totals, cat)
     return problems, totals

@@ -184,15 +184,17 @@ def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.P
 
 
 def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
-                       totals: dict[tuple[str, str], Total] | None = None) -> None:
-    """DIR/report.html: where the class struggles (grader.class_report); the submissions' totals
-    are the gradebook's."""
+                       totals: dict[tuple[str, str], Total] | None = None,
+                       cat: catalogue.Catalogue = catalogue.PACKAGE) -> None:
+    """DIR/report.html: where the class struggles (grader.class_report), each exercise with its
+    final formula (else its formula) from cat; the submissions' totals are the gradebook's."""
     from . import class_report
     rows = [{"student_id": g.student, "assignment": g.assignment, "exercise": r.exercise, "score": r.score,
              "max_score": r.max_score, "diagnosis": r.diagnosis} for g in grades for r in g.results]
     submissions = {(g.student, g.assignment): (t.score, t.max_score)
                    for g in grades for t in [total(g, totals or {})]}
-    atomic_write(root / "report.html", class_report.render(rows, totals=submissions))
+    formulas = {name: e.info.final_formula or e.info.formula for name, e in cat.exercises.items()}
+    atomic_write(root / "report.html", class_report.render(rows, totals=submissions, formulas=formulas))
 
 
 def _retire_old_page(root, grade):
