@@ -76,7 +76,8 @@ def _hidden_path(slope):
 def _hidden(name, parameter, W2, O, x=None):
     tail = f"·{x}" if x else ""
     formula = f"∂L/∂{parameter} for {BCE}, through the hidden unit {O}"
-    info = _info(name, 1, formula, final_formula=f"∂L/∂{parameter} = −(y − ŷ)·{W2}·{O}(1 − {O}){tail}", hints={
+    final = f"∂L/∂{parameter} = −(y − ŷ)·{W2}·{O}(1 − {O}){tail}"
+    info = _info(name, 1, formula, final_formula=final, hints={
         "sign_flipped": _sign_hint(formula),
         "missing_activation_derivative": f"The path {HIDDEN_PATH} passes through the hidden unit's sigmoid: "
                                          f"your result lacks its slope ∂O/∂Z at {O}.",
@@ -301,7 +302,8 @@ EXERCISES = [
     ),
     Exercise(
         _info("gradients_single_hidden", 2, "∂L/∂w, ∂L/∂b1, ∂L/∂v and ∂L/∂b2 of h = σ(w·x + b1), "
-              "ŷ = σ(v·h + b2) with the BCE loss, in a dict", "001, Example: binary classification with one hidden neuron",
+              "ŷ = σ(v·h + b2) with the BCE loss, in a dict",
+              "001, Example: binary classification with one hidden neuron",
               final_formula="∂L/∂v = (ŷ − y)·h, ∂L/∂b2 = ŷ − y, ∂L/∂w = (ŷ − y)·v·h(1 − h)·x, "
                             "∂L/∂b1 = (ŷ − y)·v·h(1 − h)",
               hints={"sign_flipped": "The sign is flipped: check ∂L/∂z2, where all four gradients start "

@@ -172,8 +172,8 @@ EXERCISES = [
     Exercise(
         _info("output_layer_gradients", 2, "∂E_total/∂w5 … ∂E_total/∂w8 of 004's output layer, in a dict",
               OUTPUT_LAYER,
-              final_formula="∂E/∂w5 = −(t1 − y1_final)·y1_final(1 − y1_final)·H1_final, ∂E/∂w6 = δo1·H2_final, "
-                            "∂E/∂w7 = δo2·H1_final, ∂E/∂w8 = δo2·H2_final, with " + DELTA,
+              final_formula="∂E/∂w5 = −(t1 − y1_final)·y1_final(1 − y1_final)·H1_final, "
+                            "∂E/∂w6 = δo1·H2_final, ∂E/∂w7 = δo2·H1_final, ∂E/∂w8 = δo2·H2_final, with " + DELTA,
               hints={"sign_flipped": DELTA_SIGN_HINT,
                      "wrong_input": "∂y1/∂w5 comes from the hidden unit that w5 leaves, not from the other one "
                                     "(004 eq. (10) prints the other unit's value); check w6 and w8 likewise.",
@@ -189,8 +189,9 @@ EXERCISES = [
     Exercise(
         _info("hidden_layer_gradients", 2, "∂E_total/∂w1 … ∂E_total/∂w4 of 004's hidden layer, in a dict, "
               "through the weights w5 … w8 as they are", HIDDEN_LAYER,
-              final_formula="∂E/∂w1 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x1, ∂E/∂w2 = (δo1·w5 + δo2·w7)"
-                            "·H1_final(1 − H1_final)·x2, ∂E/∂w3 = (δo1·w6 + δo2·w8)·H2_final(1 − H2_final)·x1, "
+              final_formula="∂E/∂w1 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x1, "
+                            "∂E/∂w2 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x2, "
+                            "∂E/∂w3 = (δo1·w6 + δo2·w8)·H2_final(1 − H2_final)·x1, "
                             "∂E/∂w4 = (δo1·w6 + δo2·w8)·H2_final(1 − H2_final)·x2, with " + DELTA,
               hints={"sign_flipped": DELTA_SIGN_HINT,
                      "wrong_input": "Each hidden unit feeds both outputs: ∂E/∂H1_final collects one term from "

@@ -202,9 +202,9 @@ EXERCISES = [
     ),
     Exercise(
         _info("train_xor", 3, "full-batch gradient descent on L = Σ (Y − Ŷ)² over the four rows of "
-              "H = σ(X·W1 + b1), Ŷ = σ(H·W2 + b2): with δ2 = ∂L/∂(H·W2 + b2) and δ1 = ∂L/∂(X·W1 + b1), "
-              "∂L/∂W2 = Hᵀδ2, ∂L/∂b2 = Σ_rows δ2, ∂L/∂W1 = Xᵀδ1, ∂L/∂b1 = Σ_rows δ1; losses[k] = L before "
-              "step k", XOR_SOURCE,
+              "H = σ(X·W1 + b1), Ŷ = σ(H·W2 + b2): with δ2 = ∂L/∂(H·W2 + b2) and "
+              "δ1 = ∂L/∂(X·W1 + b1), ∂L/∂W2 = Hᵀδ2, ∂L/∂b2 = Σ_rows δ2, ∂L/∂W1 = Xᵀδ1, "
+              "∂L/∂b1 = Σ_rows δ1; losses[k] = L before step k", XOR_SOURCE,
               final_formula="δ2 = −2(Y − Ŷ)·Ŷ(1 − Ŷ), δ1 = (δ2·W2ᵀ)·H(1 − H)",
               hints={"wrong_value": XOR_SUM_HINT, "missing_activation_derivative": XOR_OUTPUT_DERIVATIVE_HINT}),
         S.train_xor,

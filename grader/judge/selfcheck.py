@@ -64,7 +64,8 @@ def check(name: str, function: object) -> None:
     """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails.
 
     The documents' worked cases are shown with the learner's own answer beside them and, once the
-    function is right, the exercise's final formula. Returns None: nbgrader would read a number shown by a test cell as its score.
+    function is right, the exercise's final formula.
+    Returns None: nbgrader would read a number shown by a test cell as its score.
     """
     outcome = result(name, function)
     info, cases = _exercise(name)

@@ -65,7 +65,10 @@ def test_the_learners_notebook_says_sign(course, tmp_path):
     outputs = _cell(nb, "test_dL_dyhat").outputs
     error = next(o for o in outputs if o.output_type == "error")
     assert error.ename == "AssertionError" and "[sign_flipped]" in error.evalue and "sign" in error.evalue
-    assert "which of y and ŷ comes first" in error.evalue
+    assert "order of y and ŷ" in error.evalue
+    assert "−2(y − ŷ)" not in error.evalue and "the formula" not in error.evalue  # sam is to derive it
+    carried = "".join(o.get("text", "") for o in _cell(nb, "test_dL_dW2_11").outputs)
+    assert "✔ dL_dW2_11: Right, given a correct `dL_dyhat`" in carried and "the formula" not in carried
     passed = "".join(o.get("text", "") for o in _cell(nb, "test_mse_loss").outputs)
     assert "✔ mse_loss" in passed and "121" in passed  # the document's worked case beside the answer
 
