@@ -349,10 +349,10 @@ plt.show()
 # $$
 #
 # **Your turn: the two deltas.** For $\delta_2$, differentiate $L = \sum_{rows}(Y - \hat Y)^2$ by
-# $\hat Y$ (no ½ and no mean this time: which constant stays?), then go through the output sigmoid.
-# Unlike notebook 03 there is no cross-entropy here to cancel that sigmoid's slope. For $\delta_1$,
-# carry $\delta_2$ back through $W_2$ (which way round must $W_2$ stand to turn a $(4, 1)$ array into a
-# $(4, 3)$ one?) and then through the hidden sigmoid, entry by entry.
+# $\hat Y$ (which constant comes down from the square, with no ½ to cancel it?), then go through the
+# output sigmoid: unlike notebook 03 there is no cross-entropy here to cancel that sigmoid's slope.
+# For $\delta_1$, carry $\delta_2$ back through $W_2$ (which way round must $W_2$ stand to turn a
+# $(4, 1)$ array into a $(4, 3)$ one?) and then through the hidden sigmoid, entry by entry.
 #
 # $\delta_1$ uses $W_2$ from **before** the update, for the reason 004 taught: every gradient of a step
 # belongs to the same weights. The sums over rows come from the fact that each bias is used by every row,

@@ -120,9 +120,9 @@ versus("002: net input of h1", z[0, 0], "0.541", ".3f")
 # matrix product or a sum over rows: which matrix must be transposed so that the summed index lines
 # up? The shapes check you: $dW$ has the shape of $W$, $db$ that of $b$, $dX$ that of $X$. And 004
 # checks you too: for its output layer with one example, $dZ = [\delta_{o1}, \delta_{o2}]$ and
-# $X = [H1_{final}, H2_{final}]$, so $dW$ must hold notebook 04's $\partial E/\partial w_5 \dots
-# \partial E/\partial w_8$, laid out like $W = \begin{bmatrix} w_5 & w_7\\ w_6 & w_8\end{bmatrix}$,
-# and $dX$ must be 004's $\partial E_{total}/\partial H1_{final}$ and $\partial E_{total}/\partial H2_{final}$.
+# $X = [H1_{final}, H2_{final}]$, so $dW$ must hold notebook 04's four output-layer derivatives,
+# laid out like $W = \begin{bmatrix} w_5 & w_7\\ w_6 & w_8\end{bmatrix}$, and $dX$ must be 004's
+# $\partial E_{total}/\partial H1_{final}$ and $\partial E_{total}/\partial H2_{final}$.
 #
 # **Exercise.** `dense_backward(dZ, X, W)` returns the tuple `(dX, dW, db)`.
 

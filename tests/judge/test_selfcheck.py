@@ -116,6 +116,9 @@ def test_package_layout(package_dir):
 
 def test_correct_function_prints_a_tick(learner_run):
     assert "✔ dL_dyhat: Correct on all" in learner_run
+    # and, opened with the learner's own right answers, the formula the exercise kept to itself
+    assert "\n  the formula: ∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)\n" in learner_run
+    assert learner_run.count("the formula:") == 1  # not for the wrong ones, nor for a carried-forward one
     assert "DIAGNOSIS ok 1 1" in learner_run
     assert "RETURNED None" in learner_run  # nbgrader would read a returned number as a score
 
