@@ -6,6 +6,7 @@ from typing import Any
 
 from . import catalogue
 from .course_config import CARRY_FORWARD, STRICT
+from .errors import CommandError
 from .judge import given, sealed, wire
 from .judge.diagnose import PASSED, Result, judge, unavailable
 from .judge.run import call
@@ -76,7 +77,7 @@ def public_cases(assignment: str, cat: catalogue.Catalogue = catalogue.PACKAGE) 
 def formula_lock(name: str, cat: catalogue.Catalogue = catalogue.PACKAGE) -> dict[str, Any]:
     """The final formula of exercise `name` sealed with the right outputs on UNLOCKING_CASES random
     states of the formula seeds whose outputs are clear (judge.sealed.clear); their inputs go
-    with it, their outputs do not."""
+    with it, their outputs do not. CommandError when there are not enough such states."""
     exercise = cat.exercises[name]
     chosen = []
     for seed in range(FORMULA_SEED, FORMULA_SEED + UNLOCKING_SEEDS):
@@ -85,5 +86,6 @@ def formula_lock(name: str, cat: catalogue.Catalogue = catalogue.PACKAGE) -> dic
             chosen = chosen[:UNLOCKING_CASES]
             return {"inputs": [wire.encode(list(c.inputs)) for c in chosen],
                     **sealed.seal(exercise.info.final_formula, [c.want for c in chosen])}
-    raise ValueError(f"{name}: fewer than {UNLOCKING_CASES} random states with clear outputs in "
-                     f"{UNLOCKING_SEEDS} seeds, so its final formula cannot be sealed")
+    raise CommandError(f"{name}: its final_formula cannot be sealed for the self-check: fewer than "
+                       f"{UNLOCKING_CASES} of its random states in {UNLOCKING_SEEDS} seeds return numbers clear of a "
+                       "rounding boundary (a final formula belongs to an exercise that returns numbers)")

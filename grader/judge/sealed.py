@@ -36,8 +36,8 @@ def _leaves(value):
                 return None
             out += inner
         return out
-    if isinstance(value, (bool, np.bool_)):
-        return [int(value)]
+    if isinstance(value, (bool, np.bool_, str)):
+        return None  # a bool has too few values to make a key of; a str is no number
     try:
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
@@ -64,10 +64,11 @@ def _kept(value):
 
 def clear(value: object) -> bool:
     """Whether every leaf of value that enters the key rounds as its neighbours within ten times the
-    judge's tolerance do: a right answer then unlocks whatever its last bits are."""
+    judge's tolerance do (a right answer then unlocks whatever its last bits are), and one at least
+    is no whole number (a key made of a few small integers would be guessed)."""
     kept = _kept(value)
     numbers = [x for x in kept or () if not isinstance(x, str)]
-    if not numbers or not all(np.isfinite(numbers)):
+    if not numbers or not all(np.isfinite(numbers)) or all(float(x).is_integer() for x in numbers):
         return False
     for x in numbers:
         margin = MARGIN_RTOL * abs(x) + MARGIN_ATOL

@@ -23,7 +23,11 @@ from nbgrader.preprocessors import ClearSolutions
 
 import exercises
 from grader import catalogue
-from grader.check import check as grader_check
+from grader.catalogue import Catalogue
+from grader.check import check as grader_check, formula_lock
+from grader.errors import CommandError
+from grader.exercise import Exercise
+from grader.judge.diagnose import ExerciseInfo
 from grader.judge import messages
 from grader.selfcheck_package import write_selfcheck
 from grader.source_notebook import build
@@ -278,3 +282,15 @@ def test_the_self_check_shows_the_formula_only_to_a_right_function(assignment, t
         with redirect_stdout(out):
             selfcheck.check(name, catalogue.EXERCISES[name].reference)
         assert f"✔ {name}" in out.getvalue() and f"\n  the formula: {final}\n" in out.getvalue()
+
+
+def _is_positive(x):
+    return bool(x > 0)
+
+
+def test_a_final_formula_that_cannot_be_sealed_is_refused_by_name():
+    info = ExerciseInfo("is_positive", "99_own", 1, "whether x > 0", "ours", final_formula="x > 0")
+    own = Catalogue({"99_own": ["is_positive"]},
+                    {"is_positive": Exercise(info, _is_positive, lambda rng: [float(rng.normal())])})
+    with pytest.raises(CommandError, match="is_positive: its final_formula cannot be sealed"):
+        formula_lock("is_positive", own)
