@@ -17,7 +17,7 @@ import html
 import io
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -258,16 +258,22 @@ def _shares(stats: ExerciseStats) -> str:
     return "; ".join(f"{share:.0%} {html.escape(PHRASES.get(code, code))}" for code, share in stats.shares) or "—"
 
 
-def _failed_section(failed: list[ExerciseStats], passed: int) -> str:
-    """failed: the exercises failed at least once, most often failed first; passed: how many others."""
+def _failed_section(failed: list[ExerciseStats], passed: int, formulas: Mapping[str, str]) -> str:
+    """failed: the exercises failed at least once, most often failed first; passed: how many others;
+    formulas: {exercise: its answer}, shown under its name (the report is the instructor's)."""
     if not failed:
         return "<h2>Exercises most often failed</h2><p>Every submission passed every exercise.</p>"
-    rows = [[html.escape(s.assignment), f"<code>{html.escape(s.exercise)}</code>", str(s.attempts),
+    rows = [[html.escape(s.assignment), f"<code>{html.escape(s.exercise)}</code>{_formula(formulas.get(s.exercise))}",
+             str(s.attempts),
              f"{1 - s.pass_rate:.0%}", _shares(s)] for s in failed]
     return (f"<h2>Exercises most often failed</h2><p>The {len(failed)} exercise(s) that at least one submission "
             f"failed; {passed} other(s) were passed by every submission.</p>"
             + html_table(["assignment", "exercise", "attempts", "failed", "most frequent mistakes (share of attempts)"],
                          rows))
+
+
+def _formula(formula: str | None) -> str:
+    return f'<div class="src">{html.escape(formula)}</div>' if formula else ""
 
 
 def _items_section(items: list[Item]) -> str:
@@ -303,10 +309,10 @@ def _mistakes_section(rows: list[dict[str, Any]]) -> str:
 
 
 def render(rows: list[dict[str, Any]], entries: list[Entry] | None = None, problems: Sequence[Problem] = (),
-           title: str = TITLE, assignments: Sequence[str] = ()) -> str:
+           title: str = TITLE, assignments: Sequence[str] = (), formulas: Mapping[str, str] | None = None) -> str:
     """The whole report as one HTML page. rows: exercise_scores.csv's; entries: the submissions
     (default: those of rows, graded); problems: the grading problems; assignments: the order of
-    the table's columns (default: by name)."""
+    the table's columns (default: by name); formulas: {exercise: its answer}."""
     entries = graded_entries(rows) if entries is None else entries
     present = {e.assignment for e in entries}
     columns = [a for a in assignments if a in present] + sorted(present - set(assignments))
@@ -326,7 +332,7 @@ def render(rows: list[dict[str, Any]], entries: list[Entry] | None = None, probl
                f"{count[MISSING]} missing; {count[PROBLEM]} handed in with a grading problem (graded or not); "
                f"{len(stats)} exercises.</p>")
     body = (f"<h1>{html.escape(title)}</h1>{summary}{_submissions_section(entries, columns)}"
-            f"{_problems_section(problems, pages)}{pictures}{_failed_section(failed, len(stats) - len(failed))}"
+            f"{_problems_section(problems, pages)}{pictures}{_failed_section(failed, len(stats) - len(failed), formulas or {})}"
             f"{_items_section(sorted(item_analysis(rows), key=lambda i: place.get(i.assignment, len(place))))}"
             f"{_mistakes_section(rows)}")
     return page(title, body)

@@ -596,5 +596,5 @@ def _write_reports(root, grades, problems, needed, cat, known, handed_in):
     missing = gradebook.missing(root, known, handed_in)
     report_files.write_csvs(root, grades, problems, totals, missing)
     report_files.write_feedback(root, grades, cat, totals)
-    report_files.write_class_report(root, grades, totals, problems, missing, known)
+    report_files.write_class_report(root, grades, totals, problems, missing, known, cat)
     return problems, totals

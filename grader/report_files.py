@@ -236,11 +236,13 @@ def feedback_html(grade: SubmissionGrade, cat: catalogue.Catalogue = catalogue.P
 
 def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
                        totals: dict[tuple[str, str], Total] | None = None, problems: Sequence[Problem] = (),
-                       missing: Sequence[Missing] = (), assignments: Sequence[str] = ()) -> None:
+                       missing: Sequence[Missing] = (), assignments: Sequence[str] = (),
+                       cat: catalogue.Catalogue = catalogue.PACKAGE) -> None:
     """DIR/report.html (grader.class_report), titled with the course's nbgrader course id. The
     submissions' totals are the gradebook's; a submission with a grading problem has the status
     "problem" (so has one handed in but not graded, for an assignment of assignments, the course's
-    in order), a learner of the gradebook without a submission "missing"."""
+    in order), a learner of the gradebook without a submission "missing". Each failed exercise shows
+    its final formula (else its formula) from cat."""
     from . import class_report, course_config
     totals = totals or {}
     troubled = {(p.student, p.assignment) for p in problems}
@@ -257,8 +259,9 @@ def write_class_report(root: Path, grades: Sequence[SubmissionGrade],
     entries += [class_report.Entry(s, a, class_report.PROBLEM) for s, a in sorted(troubled - graded)
                 if a in assignments]
     course = course_config.course_directory(root).course_id or root.resolve().name
+    formulas = {name: e.info.final_formula or e.info.formula for name, e in cat.exercises.items()}
     atomic_write(root / "report.html", class_report.render(rows, entries, problems, f"Class report: {course}",
-                                                           assignments))
+                                                           assignments, formulas))
 
 
 def _retire_old_page(root, grade):

@@ -3,6 +3,8 @@
 PUBLIC_SEED: the random cases of the learners' self-check, published with the notebooks.
 NOTEBOOK_SEED: the random cases of the in-process check (the source notebooks' own tests and the
 release gate), in the instructor's hands.
+FORMULA_SEED: the first seed of the inputs that unlock an exercise's final formula in the
+self-check; the inputs are published with the notebooks, their outputs are not.
 grading_seed(root): the hidden cases that `grade` uses, drawn from the course's secret.
 
 `release` makes the secret once per course, DIR/.backprop-course/secret (readable by the instructor only,
@@ -17,6 +19,7 @@ from pathlib import Path
 
 PUBLIC_SEED = 0
 NOTEBOOK_SEED = 2026
+FORMULA_SEED = 7000
 SECRET = Path(".backprop-course") / "secret"
 
 

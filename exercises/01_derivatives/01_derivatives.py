@@ -63,16 +63,23 @@ def f_square_plus_x(x):
 # Document 000 gives the picture "$dy/dx = 4$": near that point, moving $x$ by a small amount moves
 # $y$ by four times that amount, and the sign says whether $y$ goes up or down.
 #
-# Document 000's example is
+# Document 000's example is $y = f(x) = x^2 + x$. Two rules are all it takes: a sum is
+# differentiated one term at a time,
 #
-# $$y = f(x) = x^2 + x \qquad\Longrightarrow\qquad \frac{dy}{dx} = \frac{d(x^2)}{dx} + \frac{d(x)}{dx} = 2x + 1 .$$
+# $$\frac{dy}{dx} = \frac{d(x^2)}{dx} + \frac{d(x)}{dx},$$
+#
+# and the power rule gives the slope of a power, $\frac{d(x^n)}{dx} = n\,x^{n-1}$ (the second term
+# is $x^1$).
+#
+# **Your turn.** What does each term add to the slope? Work $dy/dx$ out on paper before you code
+# it; the test cell compares your function with document 000's example at $x = 3$.
 #
 # **Exercise.** Write `d_square_plus_x(x)`, the slope of $x^2 + x$ at `x`. It should work for a
 # number and for a numpy array of points.
 
 # %% nbgrader={"grade_id": "d_square_plus_x_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def d_square_plus_x(x):
-    """Slope of y = x² + x at x:  dy/dx = 2x + 1."""
+    """Slope dy/dx of y = x² + x at x (a number or a numpy array of points)."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -86,7 +93,7 @@ full_check("d_square_plus_x", d_square_plus_x)
 
 # %% [markdown]
 # **Minima (document 000, *Concept Of Minima*).** At a minimum the slope is zero, so we look for the
-# $x$ with $dy/dx = 0$: here $2x + 1 = 0$. The next cell finds that point from *your* function
+# $x$ where your $dy/dx$ vanishes. The next cell finds that point from *your* function
 # (the slope is a straight line, so two evaluations fix it), finds where the slope equals the
 # document's example value 4, and draws tangent lines whose slopes come from `d_square_plus_x`.
 
@@ -114,20 +121,23 @@ plt.show()
 # ## 2. Several variables: the gradient
 #
 # When a function depends on more than one variable, we take one partial derivative per variable,
-# holding the others fixed; together they form the **gradient**. Document 000's example:
+# holding the others fixed as if they were numbers; together they form the **gradient**. Document
+# 000's example is the bowl
 #
-# $$z = f(x, y) = x^2 + y^2, \qquad \frac{\partial z}{\partial x} = 2x, \qquad \frac{\partial z}{\partial y} = 2y,
-# \qquad \nabla z = \begin{bmatrix} 2x \\ 2y \end{bmatrix}.$$
+# $$z = f(x, y) = x^2 + y^2, \qquad \nabla z = \begin{bmatrix} \partial z/\partial x \\ \partial z/\partial y \end{bmatrix}.$$
 #
-# Both partials vanish only at $x = y = 0$, the bottom of the bowl (document 000, *Concept Of
-# Minima*, second example). A network's loss is the same idea with nine variables instead of two:
-# document 000 makes this point for the nine trainable parameters of its network.
+# **Your turn.** While you differentiate by $x$, what becomes of the term $y^2$? And by $y$, of
+# $x^2$? Then check your answer against the picture: where do both partials vanish, and is that the
+# bottom of the bowl (document 000, *Concept Of Minima*, second example)? A network's loss is the
+# same idea with nine variables instead of two: document 000 makes this point for the nine
+# trainable parameters of its network.
 #
-# **Exercise.** Write `grad_sum_of_squares(x, y)` returning the numpy array $[2x, 2y]$.
+# **Exercise.** Write `grad_sum_of_squares(x, y)` returning the numpy array
+# $[\partial z/\partial x, \partial z/\partial y]$.
 
 # %% nbgrader={"grade_id": "grad_sum_of_squares_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def grad_sum_of_squares(x, y):
-    """Gradient of z = x² + y²: the array [∂z/∂x, ∂z/∂y] = [2x, 2y]."""
+    """Gradient of z = x² + y² at the point (x, y): the numpy array [∂z/∂x, ∂z/∂y]."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 

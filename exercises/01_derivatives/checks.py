@@ -40,15 +40,19 @@ def _convergence_state(rng, i):
 
 EXERCISES = [
     Exercise(
-        _info("d_square_plus_x", 1, "d(x² + x)/dx = 2x + 1", "000, Concept Of Gradient"),
+        _info("d_square_plus_x", 1, "dy/dx for y = x² + x", "000, Concept Of Gradient",
+              final_formula="dy/dx = 2x + 1",
+              hints={"wrong_value": "Wrong value. Differentiate x² + x one term at a time: what does each "
+                                    "term add to the slope?"}),
         S.d_square_plus_x,
         lambda rng: [float(rng.uniform(-5, 5))],
         worked=(("000: y = x² + x at x = 3", [3.0]),),
         variants={"wrong_value": lambda x: 2 * x},
     ),
     Exercise(
-        _info("grad_sum_of_squares", 1, "∇(x² + y²) = [2x, 2y]", "000, Concept Of Gradient",
-              hints={"wrong_input": "The entries are swapped: the first is ∂z/∂x = 2x, the second ∂z/∂y = 2y."}),
+        _info("grad_sum_of_squares", 1, "∇z = [∂z/∂x, ∂z/∂y] for z = x² + y²", "000, Concept Of Gradient",
+              final_formula="∂z/∂x = 2x, ∂z/∂y = 2y",
+              hints={"wrong_input": "The entries are swapped: the first is ∂z/∂x, the second ∂z/∂y."}),
         S.grad_sum_of_squares,
         lambda rng: [float(rng.uniform(-5, 5)), float(rng.uniform(-5, 5))],
         variants={"wrong_input": lambda x, y: np.array([2 * y, 2 * x])},
@@ -80,7 +84,7 @@ EXERCISES = [
         variants={"wrong_value": lambda sizes: sum(a * b for a, b in zip(sizes, sizes[1:]))},
     ),
     Exercise(
-        _info("gradient_descent_1d", 2, "x_{k+1} = x_k − η·(2x_k + 1), positions x_0 … x_steps",
+        _info("gradient_descent_1d", 2, "x_{k+1} = x_k − η·f′(x_k) on f(x) = x² + x, positions x_0 … x_steps",
               "000, Effect Of Learning Rate",
               hints={"sign_flipped": "The update climbs instead of descending: x_new = x_old − η·f′(x_old)."}),
         S.gradient_descent_1d,

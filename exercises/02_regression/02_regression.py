@@ -189,21 +189,26 @@ print("and with the real prediction of the weights-1 network:", mse_loss(7.0, fo
 # %% [markdown]
 # ## 3. The first link of every chain: $\partial L/\partial \hat y$
 #
-# All nine derivatives start where the loss meets the prediction. With $y$ a constant (it is data),
-# the power rule and the chain rule through $(y - \hat y)$, whose derivative in $\hat y$ is $-1$,
-# give
+# All nine derivatives start where the loss meets the prediction. The target $y$ is data, a
+# constant; only $\hat y$ varies. Read the loss as an outer function of an inner one, $L = u^2$
+# with $u = y - \hat y$, and notebook 01's chain rule splits the derivative in two:
 #
-# $$\frac{\partial L}{\partial \hat y} = 2(y - \hat y)\cdot(-1) = -2(y - \hat y).$$
+# $$\frac{\partial L}{\partial \hat y} = \frac{dL}{du}\cdot\frac{\partial u}{\partial \hat y} .$$
 #
-# This is equation ② of document 003 and the first factor in each of document 000's derivations.
-# Mind the order inside the bracket: $-2(y - \hat y)$ is the same as $2(\hat y - y)$, and mixing the
-# two flips the sign of every gradient.
+# **Your turn.** Find both factors: the power rule gives the first; for the second, ask how
+# $u = y - \hat y$ moves when $\hat y$ grows a little. Then check the sign of the product: when the
+# prediction is too large ($\hat y > y$), raising it further makes the loss larger, so
+# $\partial L/\partial \hat y$ must come out positive there.
+#
+# This derivative is equation ② of document 003 and the first factor in each of document 000's
+# derivations. Mind the order inside the bracket: $(y - \hat y)$ and $(\hat y - y)$ differ by a
+# sign, and mixing them up flips the sign of every gradient.
 #
 # **Exercise.** Write `dL_dyhat(y, y_hat)`.
 
 # %% nbgrader={"grade_id": "dL_dyhat_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dyhat(y, y_hat):
-    """∂L/∂y_hat for L = (y − y_hat)²: −2(y − y_hat)."""
+    """∂L/∂ŷ of the squared error L = (y − ŷ)²: y the target, y_hat the prediction (numbers)."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -219,22 +224,24 @@ full_check("dL_dyhat", dL_dyhat)
 # ## 4. The output layer: $W^2_{11}$, $W^2_{21}$, $b_{21}$
 #
 # One application of the chain rule each. The output is
-# $\hat y = W^2_{11}O_{11} + W^2_{21}O_{12} + b_{21}$, so its derivative in $W^2_{11}$ is the input that
-# weight multiplies, $O_{11}$:
+# $\hat y = W^2_{11}O_{11} + W^2_{21}O_{12} + b_{21}$, and the loss reaches $W^2_{11}$ only through
+# $\hat y$:
 #
-# $$\frac{\partial L}{\partial W^2_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial W^2_{11}}
-# = -2(y - \hat y)\,O_{11}.$$
+# $$\frac{\partial L}{\partial W^2_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial W^2_{11}} .$$
 #
-# **Erratum.** Document 000's closing summary (under *Summarizing Back Propagation Algorithm*) lists
-# $-2(Y - Y')\,O_{11}$ with the label $\partial L/\partial W^2_{21}$, and then the next line again as
-# $\partial L/\partial W^2_{21}$. The first of the two is $\partial L/\partial W^2_{11}$, as the
-# document's own derivation earlier on the page shows.
+# The first factor is section 3's. **Your turn.** For the second, hold everything in the formula
+# of $\hat y$ fixed except $W^2_{11}$: which term changes with it, and at what rate?
+#
+# **Erratum.** Document 000's closing summary (under *Summarizing Back Propagation Algorithm*) gives
+# its expression for this derivative the label $\partial L/\partial W^2_{21}$, and then labels the
+# next line $\partial L/\partial W^2_{21}$ as well. The first of the two is
+# $\partial L/\partial W^2_{11}$, as the document's own derivation earlier on the page shows.
 #
 # **Exercise.** Write `dL_dW2_11(y, y_hat, O11)`. You may call your `dL_dyhat`.
 
 # %% nbgrader={"grade_id": "dL_dW2_11_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW2_11(y, y_hat, O11):
-    """Output weight W2_11: ∂L/∂ŷ · ∂ŷ/∂W2_11 = −2(y − ŷ)·O11."""
+    """∂L/∂W2_11, the loss's slope along the output weight W2_11; O11 is the first hidden unit's output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -247,16 +254,17 @@ full_check("dL_dW2_11", dL_dW2_11)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The second output weight multiplies $O_{12}$, so
+# The second output weight asks the same question:
 #
-# $$\frac{\partial L}{\partial W^2_{21}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial W^2_{21}}
-# = -2(y - \hat y)\,O_{12}.$$
+# $$\frac{\partial L}{\partial W^2_{21}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial W^2_{21}} .$$
+#
+# **Your turn.** Which quantity does $W^2_{21}$ multiply in $\hat y$?
 #
 # **Exercise.** Write `dL_dW2_21(y, y_hat, O12)`.
 
 # %% nbgrader={"grade_id": "dL_dW2_21_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW2_21(y, y_hat, O12):
-    """∂L/∂W2_21 = ∂L/∂y_hat · O12 = −2(y − y_hat)·O12."""
+    """∂L/∂W2_21, the loss's slope along the output weight W2_21; O12 is the second hidden unit's output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -269,19 +277,21 @@ full_check("dL_dW2_21", dL_dW2_21)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The output bias is added with factor 1, so $\partial \hat y/\partial b_{21} = 1$ and
+# The output bias is added to $\hat y$, not multiplied by anything:
 #
-# $$\frac{\partial L}{\partial b_{21}} = \frac{\partial L}{\partial \hat y}\cdot 1 = -2(y - \hat y).$$
+# $$\frac{\partial L}{\partial b_{21}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial b_{21}} .$$
 #
-# **Erratum.** Document 003 boxes this result as "$\partial \hat y/\partial b_{21} = -2(y - \hat y)$".
-# The left-hand side should be $\partial L/\partial b_{21}$: $\partial \hat y/\partial b_{21}$ is just
-# 1 (its own equation ⑦).
+# **Your turn.** How fast does $\hat y$ move when $b_{21}$ moves?
+#
+# **Erratum.** Document 003 boxes its result for this derivative under the left-hand side
+# "$\partial \hat y/\partial b_{21}$". It should read $\partial L/\partial b_{21}$:
+# $\partial \hat y/\partial b_{21}$ alone is the much simpler factor of its own equation ⑦.
 #
 # **Exercise.** Write `dL_db21(y, y_hat)`.
 
 # %% nbgrader={"grade_id": "dL_db21_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db21(y, y_hat):
-    """∂L/∂b21 = ∂L/∂y_hat · 1 = −2(y − y_hat)."""
+    """∂L/∂b21, the loss's slope along the output bias b21."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -301,22 +311,20 @@ full_check("dL_db21", dL_db21)
 #
 # $$\frac{\partial L}{\partial W^1_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial W^1_{11}} .$$
 #
-# The middle factor is the weight that carries $O_{11}$ to the output,
-# $\partial \hat y/\partial O_{11} = W^2_{11}$, and the last is the input that $W^1_{11}$
-# multiplies, $\partial O_{11}/\partial W^1_{11} = x_1$ (IQ; document 000 writes $X_{i1}$, document 003
-# $x_{11}$). Hence
-#
-# $$\frac{\partial L}{\partial W^1_{11}} = -2(y - \hat y)\,W^2_{11}\,x_1 .$$
+# **Your turn.** The first factor is section 3's. Find the middle one from the formula of $\hat y$:
+# how does the output move when $O_{11}$ does? Find the last one from the formula of $O_{11}$: how
+# does $O_{11}$ move when $W^1_{11}$ does? (The input involved is IQ; document 000 writes it
+# $X_{i1}$, document 003 $x_{11}$.) Then multiply the three.
 #
 # **Erratum.** When documents 000 and 003 differentiate $\hat y$ by $O_{11}$ they write the bracket as
 # "$W^2_{11}O_{11} + W^2_{21}O_{21} + b_{21}$". The second product is $W^2_{21}O_{12}$: $O_{21}$ would be
-# the output itself. The result, $W^2_{11}$, is unaffected.
+# the output itself. The slip does not change the derivative by $O_{11}$.
 #
 # **Exercise.** Write `dL_dW1_11(y, y_hat, W2_11, x1)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_11_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_11(y, y_hat, W2_11, x1):
-    """Hidden weight W1_11 (IQ into O11): ∂L/∂ŷ · ∂ŷ/∂O11 · ∂O11/∂W1_11 = −2(y − ŷ)·W2_11·x1."""
+    """∂L/∂W1_11 for the weight from x1 (IQ) into the hidden unit O11; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -329,16 +337,14 @@ full_check("dL_dW1_11", dL_dW1_11)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $W^1_{21}$ carries $x_2$ (CGPA) into the same unit, so only the last factor changes,
-# $\partial O_{11}/\partial W^1_{21} = x_2$:
-#
-# $$\frac{\partial L}{\partial W^1_{21}} = -2(y - \hat y)\,W^2_{11}\,x_2 .$$
+# $W^1_{21}$ carries $x_2$ (CGPA) into the same unit. **Your turn.** Write its chain of three
+# factors: which of them are the same as for $W^1_{11}$, and which one changes?
 #
 # **Exercise.** Write `dL_dW1_21(y, y_hat, W2_11, x2)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_21_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_21(y, y_hat, W2_11, x2):
-    """∂L/∂W1_21 = −2(y − y_hat)·W2_11·x2 (CGPA enters O11 through W1_21)."""
+    """∂L/∂W1_21 for the weight from x2 (CGPA) into the hidden unit O11; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -351,18 +357,21 @@ full_check("dL_dW1_21", dL_dW1_21)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# The bias $b_{11}$ is added to $O_{11}$ with factor 1, $\partial O_{11}/\partial b_{11} = 1$:
+# The bias $b_{11}$ is added inside $O_{11}$:
 #
-# $$\frac{\partial L}{\partial b_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial b_{11}} = -2(y - \hat y)\,W^2_{11}.$$
+# $$\frac{\partial L}{\partial b_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial b_{11}} .$$
 #
-# **Erratum.** Document 000 writes this last factor as "$\partial O_{11}/\partial b_{21} = 1$". It is
-# $\partial O_{11}/\partial b_{11}$: $b_{21}$ is the output bias and does not enter $O_{11}$ at all.
+# **Your turn.** Two factors you have met already; what is the last one?
+#
+# **Erratum.** Document 000 writes this last factor with $b_{21}$ in place of $b_{11}$, as
+# "$\partial O_{11}/\partial b_{21}$". It is $\partial O_{11}/\partial b_{11}$: $b_{21}$ is the output bias
+# and does not enter $O_{11}$ at all.
 #
 # **Exercise.** Write `dL_db11(y, y_hat, W2_11)`.
 
 # %% nbgrader={"grade_id": "dL_db11_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db11(y, y_hat, W2_11):
-    """∂L/∂b11 = −2(y − y_hat)·W2_11, since ∂O11/∂b11 = 1."""
+    """∂L/∂b11 for the bias of the hidden unit O11; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -377,19 +386,21 @@ full_check("dL_db11", dL_db11)
 # %% [markdown]
 # ## 6. The second hidden unit: $W^1_{12}$, $W^1_{22}$, $b_{12}$
 #
-# The same three-link chain, now through $O_{12}$. Its path to the output has weight $W^2_{21}$, so
-# $\partial \hat y/\partial O_{12} = W^2_{21}$, and $O_{12} = W^1_{12}x_1 + W^1_{22}x_2 + b_{12}$:
+# The same three-link chain, now through $O_{12} = W^1_{12}x_1 + W^1_{22}x_2 + b_{12}$:
 #
-# $$\frac{\partial L}{\partial W^1_{12}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial O_{12}}\cdot\frac{\partial O_{12}}{\partial W^1_{12}} = -2(y - \hat y)\,W^2_{21}\,x_1 .$$
+# $$\frac{\partial L}{\partial W^1_{12}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial O_{12}}\cdot\frac{\partial O_{12}}{\partial W^1_{12}} .$$
+#
+# **Your turn.** Compared with $W^1_{11}$, which weight now carries the hidden unit to the output,
+# and which input does $W^1_{12}$ multiply?
 #
 # (Document 000 writes the last factor's numerator as $O_{11}$ while differentiating the bracket of
-# $O_{12}$; it is $\partial O_{12}/\partial W^1_{12} = x_1$.)
+# $O_{12}$; the numerator is $O_{12}$, the unit whose bracket it differentiates.)
 #
 # **Exercise.** Write `dL_dW1_12(y, y_hat, W2_21, x1)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_12_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_12(y, y_hat, W2_21, x1):
-    """Hidden weight W1_12 (IQ into O12): ∂L/∂ŷ · ∂ŷ/∂O12 · ∂O12/∂W1_12 = −2(y − ŷ)·W2_21·x1."""
+    """∂L/∂W1_12 for the weight from x1 (IQ) into the hidden unit O12; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -402,13 +413,13 @@ full_check("dL_dW1_12", dL_dW1_12)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial W^1_{22}} = -2(y - \hat y)\,W^2_{21}\,x_2 .$$
+# **Your turn.** $W^1_{22}$ carries $x_2$ (CGPA) into $O_{12}$: write its chain and its three factors.
 #
 # **Exercise.** Write `dL_dW1_22(y, y_hat, W2_21, x2)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_22_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_22(y, y_hat, W2_21, x2):
-    """Hidden weight W1_22 (CGPA into O12): −2(y − ŷ)·W2_21·x2."""
+    """∂L/∂W1_22 for the weight from x2 (CGPA) into the hidden unit O12; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -421,13 +432,13 @@ full_check("dL_dW1_22", dL_dW1_22)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial b_{12}} = -2(y - \hat y)\,W^2_{21}.$$
+# **Your turn.** And the bias of $O_{12}$: write $\partial L/\partial b_{12}$ the same way.
 #
 # **Exercise.** Write `dL_db12(y, y_hat, W2_21)`.
 
 # %% nbgrader={"grade_id": "dL_db12_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db12(y, y_hat, W2_21):
-    """∂L/∂b12 = −2(y − y_hat)·W2_21, since ∂O12/∂b12 = 1."""
+    """∂L/∂b12 for the bias of the hidden unit O12; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 

@@ -8,8 +8,9 @@ from grader.exercise import Exercise
 
 A = "02_regression"
 SOURCE = "000 and 003, the nine derivatives"
-ORDER_HINT = ("Check which of y and ŷ comes first: ∂L/∂ŷ = −2(y − ŷ), which is 2(ŷ − y).")
-HIDDEN_PATH = "∂L/∂ŷ · ∂ŷ/∂O · ∂O/∂W"
+ORDER_HINT = ("Check the order of y and ŷ inside your bracket, and the sign that differentiating the "
+              "bracket by ŷ brings.")
+LOSS = "L = (y − ŷ)²"
 
 
 def random_params(rng):
@@ -26,13 +27,13 @@ def _y_yhat(rng):
 
 
 def _info(name, points, formula, source=SOURCE, **kw):
-    kw.setdefault("hints", {"sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}"})
+    kw.setdefault("hints", {"sign_flipped": f"The sign is flipped: your result is minus {formula}. {ORDER_HINT}"})
     return ExerciseInfo(name, A, points, formula, source, **kw)
 
 
-def _single(name, formula, reference, extra, variants=None, hints=None):
-    """A one-number derivative taking (y, y_hat, *extra) with extra drawn from N(0, 1)."""
-    info = _info(name, 1, formula)
+def _single(name, of, final, reference, extra, variants=None, hints=None):
+    """A one-number derivative ∂L/∂<of> = final, taking (y, y_hat, *extra) with extra drawn from N(0, 1)."""
+    info = _info(name, 1, f"∂L/∂{of} for {LOSS}", final_formula=f"∂L/∂{of} = {final}")
     if hints:
         info.hints.update(hints)
     return Exercise(info, reference, lambda rng: _y_yhat(rng) + [float(v) for v in rng.normal(size=extra)],
@@ -127,20 +128,21 @@ EXERCISES = [
         worked=(("000: y = 7, ŷ = 18 gives 121", [7.0, 18.0]),),
         variants={"wrong_value": lambda y, y_hat: y - y_hat},
     ),
-    _single("dL_dyhat", "∂L/∂ŷ = −2(y − ŷ)", S.dL_dyhat, 0),
-    _single("dL_dW2_11", "∂L/∂W2_11 = −2(y − ŷ)·O11", S.dL_dW2_11, 1),
-    _single("dL_dW2_21", "∂L/∂W2_21 = −2(y − ŷ)·O12", S.dL_dW2_21, 1),
-    _single("dL_db21", "∂L/∂b21 = −2(y − ŷ)", S.dL_db21, 0),
-    _single("dL_dW1_11", "∂L/∂W1_11 = −2(y − ŷ)·W2_11·x1", S.dL_dW1_11, 2,
+    _single("dL_dyhat", "ŷ", "−2(y − ŷ) = 2(ŷ − y)", S.dL_dyhat, 0),
+    _single("dL_dW2_11", "W2_11", "−2(y − ŷ)·O11", S.dL_dW2_11, 1),
+    _single("dL_dW2_21", "W2_21", "−2(y − ŷ)·O12", S.dL_dW2_21, 1),
+    _single("dL_db21", "b21", "−2(y − ŷ)", S.dL_db21, 0),
+    _single("dL_dW1_11", "W1_11", "−2(y − ŷ)·W2_11·x1", S.dL_dW1_11, 2,
             {"wrong_input": lambda y, y_hat, W2_11, x1: -2 * (y - y_hat) * x1},
-            {"wrong_input": f"The path {HIDDEN_PATH} passes through ∂ŷ/∂O11 = W2_11: multiply by it."}),
-    _single("dL_dW1_21", "∂L/∂W1_21 = −2(y − ŷ)·W2_11·x2", S.dL_dW1_21, 2),
-    _single("dL_db11", "∂L/∂b11 = −2(y − ŷ)·W2_11", S.dL_db11, 1),
-    _single("dL_dW1_12", "∂L/∂W1_12 = −2(y − ŷ)·W2_21·x1", S.dL_dW1_12, 2),
-    _single("dL_dW1_22", "∂L/∂W1_22 = −2(y − ŷ)·W2_21·x2", S.dL_dW1_22, 2),
-    _single("dL_db12", "∂L/∂b12 = −2(y − ŷ)·W2_21", S.dL_db12, 1),
+            {"wrong_input": "The chain ∂L/∂ŷ · ∂ŷ/∂O11 · ∂O11/∂W1_11 has three links and your result "
+                            "lacks the middle one: how does ŷ change when O11 does?"}),
+    _single("dL_dW1_21", "W1_21", "−2(y − ŷ)·W2_11·x2", S.dL_dW1_21, 2),
+    _single("dL_db11", "b11", "−2(y − ŷ)·W2_11", S.dL_db11, 1),
+    _single("dL_dW1_12", "W1_12", "−2(y − ŷ)·W2_21·x1", S.dL_dW1_12, 2),
+    _single("dL_dW1_22", "W1_22", "−2(y − ŷ)·W2_21·x2", S.dL_dW1_22, 2),
+    _single("dL_db12", "b12", "−2(y − ŷ)·W2_21", S.dL_db12, 1),
     Exercise(
-        _info("gradients_regression", 3, "the nine derivatives in a dict shaped like params, "
+        _info("gradients_regression", 3, f"the nine derivatives of {LOSS} in a dict shaped like params, "
               "gradient W1[i-1, j-1] = ∂L/∂W1_ij",
               hints={"wrong_input": "The W1 gradient is transposed: entry [i-1, j-1] is ∂L/∂W1_ij, "
                                     "from input i to hidden unit j."},

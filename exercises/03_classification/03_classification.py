@@ -145,21 +145,24 @@ full_check("sigmoid", sigmoid)
 # %% [markdown]
 # ## 2. The sigmoid's slope
 #
-# Differentiating $\sigma(z) = (1 + e^{-z})^{-1}$ with the chain rule of notebook 01:
+# Write the sigmoid as an outer function of an inner one, $\sigma(z) = u^{-1}$ with $u = 1 + e^{-z}$,
+# and notebook 01's chain rule gives
 #
-# $$\frac{d\sigma}{dz} = \frac{e^{-z}}{(1 + e^{-z})^2} = \frac{1}{1 + e^{-z}}\cdot\frac{e^{-z}}{1 + e^{-z}}
-# = \sigma(z)\,\bigl(1 - \sigma(z)\bigr).$$
+# $$\frac{d\sigma}{dz} = \frac{d(u^{-1})}{du}\cdot\frac{du}{dz} .$$
 #
-# Document 000 uses exactly this: $\partial Y'/\partial Z = \sigma(Z)[1 - \sigma(Z)] = Y'(1 - Y')$. The
-# slope is written with the unit's **output** $a = \sigma(z)$, which the forward pass has already
-# computed; that is why backpropagation never needs $z$ again.
+# **Your turn.** Find both factors and multiply them. Then rewrite the result with $\sigma(z)$
+# itself: split it into $\frac{1}{1 + e^{-z}}$ times a second fraction, and compare that second
+# fraction with $1 - \sigma(z)$ brought over one denominator. Document 000 uses the slope written
+# this way, with the unit's output $Y'$ (its name for $\hat y$). Writing the slope with the unit's
+# **output** $a = \sigma(z)$, which the forward pass has already computed, is why backpropagation
+# never needs $z$ again.
 #
-# **Exercise.** Write `sigmoid_derivative(a)` returning $a(1 - a)$. Its argument is the
-# *activation* $a = \sigma(z)$, not $z$: do not apply the sigmoid inside.
+# **Exercise.** Write `sigmoid_derivative(a)` returning $d\sigma/dz$ written with $a$. Its argument
+# is the *activation* $a = \sigma(z)$, not $z$: do not apply the sigmoid inside.
 
 # %% nbgrader={"grade_id": "sigmoid_derivative_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def sigmoid_derivative(a):
-    """Slope of the sigmoid from its output a = σ(z): dσ/dz = a·(1 − a)."""
+    """Slope dσ/dz of the sigmoid, written with its output a = σ(z) (a number or an array), not with z."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -184,7 +187,7 @@ print(f"largest slope {slope.max():.4f} at z = {z[slope.argmax()]:g}")
 print("sigmoid([-1000, 0, 1000]) =", sigmoid(np.array([-1000.0, 0.0, 1000.0])))
 fig, ax = plt.subplots(figsize=(6.5, 3.8))
 ax.plot(z, a, label="σ(z)  (sigmoid)")
-ax.plot(z, slope, label="σ(z)(1 − σ(z))  (sigmoid_derivative)")
+ax.plot(z, slope, label="dσ/dz  (sigmoid_derivative)")
 ax.axhline(0.5, color="grey", linewidth=0.5); ax.axvline(0, color="grey", linewidth=0.5)
 ax.set_xlabel("z"); ax.legend(); ax.set_title("Your sigmoid and its slope")
 plt.show()
@@ -233,14 +236,13 @@ plt.show()
 # %% [markdown]
 # ## 4. $\partial L/\partial \hat y$
 #
-# Differentiate each term ($\frac{d}{d\hat y}\log\hat y = 1/\hat y$, and
-# $\frac{d}{d\hat y}\log(1 - \hat y) = -1/(1 - \hat y)$), then bring them over one denominator, as
-# document 000 does:
+# The label $y$ is data, a constant; differentiate the loss one term at a time. The first term needs
+# $\frac{d}{d\hat y}\log\hat y = 1/\hat y$; the second is a logarithm of an inner function,
+# $\log u$ with $u = 1 - \hat y$, so the chain rule applies.
 #
-# $$\frac{\partial L}{\partial \hat y} = -\frac{y}{\hat y} + \frac{1 - y}{1 - \hat y}
-# = \frac{-y(1 - \hat y) + \hat y(1 - y)}{\hat y(1 - \hat y)}
-# = \frac{-y + y\hat y + \hat y - y\hat y}{\hat y(1 - \hat y)}
-# = \frac{-(y - \hat y)}{\hat y(1 - \hat y)} .$$
+# **Your turn.** Write both terms' derivatives, minding every minus sign. Then, as document 000
+# does, bring them over the common denominator $\hat y(1 - \hat y)$ and multiply out the numerator:
+# two of its terms cancel, and what is left is short.
 #
 # **Erratum.** Where document 000 starts this derivation it writes the loss being differentiated as
 # "$-y\log(y') - (1 - y)\log(1 - y)$". The second logarithm is $\log(1 - y')$, of the prediction; its
@@ -250,7 +252,8 @@ plt.show()
 
 # %% nbgrader={"grade_id": "dL_dyhat_bce_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dyhat_bce(y, y_hat):
-    """∂L/∂ŷ of binary cross-entropy: −y/ŷ + (1 − y)/(1 − ŷ), i.e. −(y − ŷ) / (ŷ·(1 − ŷ))."""
+    """∂L/∂ŷ of the binary cross-entropy L = −y·ln ŷ − (1 − y)·ln(1 − ŷ); y the label, 0 or 1, and
+    y_hat the predicted probability, in (0, 1)."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -266,21 +269,24 @@ full_check("dL_dyhat_bce", dL_dyhat_bce)
 # ## 5. The cancellation
 #
 # The output is $\hat y = \sigma(Z_f)$ with $Z_f = W^2_{11}O_{11} + W^2_{21}O_{12} + b_{21}$ (document 000's
-# name for the output's weighted sum). One more link of the chain, the sigmoid's slope
-# $\partial\hat y/\partial Z_f = \hat y(1 - \hat y)$ from section 2, and the denominator disappears:
+# name for the output's weighted sum). One more link of the chain:
 #
-# $$\frac{\partial L}{\partial Z_f} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f}
-# = \frac{-(y - \hat y)}{\hat y(1 - \hat y)}\cdot\hat y(1 - \hat y) = -(y - \hat y).$$
+# $$\frac{\partial L}{\partial Z_f} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f} ,$$
 #
-# This is why sigmoid and cross-entropy are used together: the error signal at the output is simply
-# prediction minus label, never divided by a tiny $\hat y(1 - \hat y)$. Compared with the regression
-# network, $-2(y - \hat y)$ is replaced by $-(y - \hat y)$.
+# where the second factor is the output sigmoid's slope from section 2, written with $\hat y$.
 #
-# **Exercise.** Write `dL_dz_output(y, y_hat)` returning the simplified $-(y - \hat y)$.
+# **Your turn.** Multiply your $\partial L/\partial \hat y$ by that slope and simplify. Something
+# cancels: what is left? This is why sigmoid and cross-entropy are used together: the error signal
+# at the output needs no division by the sigmoid's slope, which is tiny wherever the output is
+# confident. Once you have it, put it beside notebook 02's $\partial L/\partial \hat y$ for the
+# squared error and compare.
+#
+# **Exercise.** Write `dL_dz_output(y, y_hat)` returning the simplified $\partial L/\partial Z_f$, with
+# nothing left to divide by.
 
 # %% nbgrader={"grade_id": "dL_dz_output_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dz_output(y, y_hat):
-    """∂L/∂Z_f = ∂L/∂ŷ · ŷ(1 − ŷ), which simplifies to −(y − ŷ)."""
+    """∂L/∂Z_f, the BCE loss's slope at the output's weighted sum Z_f (ŷ = σ(Z_f)), simplified."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -305,18 +311,20 @@ for y, y_hat in [(1.0, 0.9), (1.0, 0.2), (0.0, 0.7), (0.0, 0.05)]:
 # %% [markdown]
 # ## 6. The output layer
 #
-# Past $Z_f$ nothing changes from notebook 02: $Z_f$ is linear in $W^2_{11}$, $W^2_{21}$, $b_{21}$, so
-# each derivative is $\partial L/\partial Z_f$ times what the parameter multiplies (document 000):
+# Past $Z_f$ nothing changes from notebook 02: $Z_f$ is linear in $W^2_{11}$, $W^2_{21}$ and $b_{21}$,
+# and document 000 chains
 #
-# $$\frac{\partial L}{\partial W^2_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f}\cdot\frac{\partial Z_f}{\partial W^2_{11}} = -(y - \hat y)\,O_{11} .$$
+# $$\frac{\partial L}{\partial W^2_{11}} = \frac{\partial L}{\partial \hat y}\cdot\frac{\partial \hat y}{\partial Z_f}\cdot\frac{\partial Z_f}{\partial W^2_{11}} ,$$
 #
-# Here $O_{11}$ is the hidden unit's **output**, after its sigmoid.
+# whose first two factors are section 5's $\partial L/\partial Z_f$. **Your turn.** What is the last
+# factor? It is notebook 02's question, asked of $Z_f$. Here $O_{11}$ is the hidden unit's
+# **output**, after its sigmoid.
 #
 # **Exercise.** Write `dL_dW2_11_clf(y, y_hat, O11)`; use your `dL_dz_output`.
 
 # %% nbgrader={"grade_id": "dL_dW2_11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW2_11_clf(y, y_hat, O11):
-    """Output weight W2_11 with BCE: ∂L/∂Z_f · ∂Z_f/∂W2_11 = −(y − ŷ)·O11."""
+    """∂L/∂W2_11 with sigmoid units and the BCE loss; O11 is the first hidden unit's output (after its sigmoid)."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -329,13 +337,13 @@ full_check("dL_dW2_11_clf", dL_dW2_11_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial W^2_{21}} = -(y - \hat y)\,O_{12}$$
+# **Your turn.** The same for $W^2_{21}$: what does it multiply in $Z_f$?
 #
 # **Exercise.** Write `dL_dW2_21_clf(y, y_hat, O12)`.
 
 # %% nbgrader={"grade_id": "dL_dW2_21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW2_21_clf(y, y_hat, O12):
-    """Output weight W2_21 with BCE: −(y − ŷ)·O12."""
+    """∂L/∂W2_21 with sigmoid units and the BCE loss; O12 is the second hidden unit's output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -348,13 +356,13 @@ full_check("dL_dW2_21_clf", dL_dW2_21_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial b_{21}} = -(y - \hat y)\cdot\frac{\partial Z_f}{\partial b_{21}} = -(y - \hat y)\cdot 1$$
+# **Your turn.** And the output bias: what is $\partial Z_f/\partial b_{21}$?
 #
 # **Exercise.** Write `dL_db21_clf(y, y_hat)`.
 
 # %% nbgrader={"grade_id": "dL_db21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db21_clf(y, y_hat):
-    """Output bias b21 with BCE: −(y − ŷ), since ∂Z_f/∂b21 = 1."""
+    """∂L/∂b21, the BCE loss's slope along the output bias b21."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -373,16 +381,15 @@ full_check("dL_db21_clf", dL_db21_clf)
 # $Z_\text{prev}$, so $O_{11} = \sigma(Z_\text{prev})$ with $Z_\text{prev} = W^1_{11}x_1 + W^1_{21}x_2 + b_{11}$.
 # Walking back from $Z_f$ to $W^1_{11}$ passes three links:
 #
-# $$\frac{\partial Z_f}{\partial W^1_{11}} = \frac{\partial Z_f}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial Z_\text{prev}}\cdot\frac{\partial Z_\text{prev}}{\partial W^1_{11}}
-# = W^2_{11}\cdot O_{11}(1 - O_{11})\cdot x_1,$$
+# $$\frac{\partial Z_f}{\partial W^1_{11}} = \frac{\partial Z_f}{\partial O_{11}}\cdot\frac{\partial O_{11}}{\partial Z_\text{prev}}\cdot\frac{\partial Z_\text{prev}}{\partial W^1_{11}} ,$$
 #
-# and therefore
+# and $\partial L/\partial W^1_{11}$ is section 5's $\partial L/\partial Z_f$ times this product.
 #
-# $$\frac{\partial L}{\partial W^1_{11}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})\,x_1 .$$
-#
-# The new factor $O_{11}(1 - O_{11})$ is the hidden sigmoid's slope, written with its output as in
-# section 2 (so pass it `O11`, not the weighted sum). The output's $\hat y(1 - \hat y)$ does not appear
-# again: it already cancelled into $-(y - \hat y)$.
+# **Your turn.** Find the three links. The first and the last are notebook 02's questions: what
+# carries $O_{11}$ into $Z_f$, and what does $W^1_{11}$ multiply? The middle one is new: the hidden
+# sigmoid's slope, written with the unit's output as in section 2 (so `sigmoid_derivative` gets
+# `O11`, not the weighted sum). Does the output sigmoid's slope appear a second time? Look at what
+# section 5 did with it.
 #
 # **A change of input order.** Document 000 writes the classification unit as
 # "$Z = W^1_{11}\times\text{CGPA} + W^1_{21}\times\text{IQ} + b_{11}$", with the two inputs swapped relative
@@ -394,7 +401,7 @@ full_check("dL_db21_clf", dL_db21_clf)
 
 # %% nbgrader={"grade_id": "dL_dW1_11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_11_clf(y, y_hat, W2_11, O11, x1):
-    """Hidden weight W1_11 with sigmoid units: −(y − ŷ)·W2_11·O11(1 − O11)·x1."""
+    """∂L/∂W1_11 (x1, IQ, into the sigmoid unit O11) with the BCE loss; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -407,13 +414,13 @@ full_check("dL_dW1_11_clf", dL_dW1_11_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial W^1_{21}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})\,x_2$$
+# **Your turn.** $W^1_{21}$ carries $x_2$ into the same unit: which link changes?
 #
 # **Exercise.** Write `dL_dW1_21_clf(y, y_hat, W2_11, O11, x2)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_21_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_21_clf(y, y_hat, W2_11, O11, x2):
-    """Hidden weight W1_21 (CGPA into O11): −(y − ŷ)·W2_11·O11(1 − O11)·x2."""
+    """∂L/∂W1_21 (x2, CGPA, into the sigmoid unit O11) with the BCE loss; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -426,13 +433,13 @@ full_check("dL_dW1_21_clf", dL_dW1_21_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial b_{11}} = -(y - \hat y)\,W^2_{11}\,O_{11}(1 - O_{11})$$
+# **Your turn.** And the hidden bias $b_{11}$: what is $\partial Z_\text{prev}/\partial b_{11}$?
 #
 # **Exercise.** Write `dL_db11_clf(y, y_hat, W2_11, O11)`.
 
 # %% nbgrader={"grade_id": "dL_db11_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db11_clf(y, y_hat, W2_11, O11):
-    """Hidden bias b11: −(y − ŷ)·W2_11·O11(1 − O11), since ∂Z_prev/∂b11 = 1."""
+    """∂L/∂b11 for the bias of the sigmoid unit O11, with the BCE loss; W2_11 carries O11 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -447,10 +454,9 @@ full_check("dL_db11_clf", dL_db11_clf)
 # %% [markdown]
 # ## 8. The second hidden unit
 #
-# The same three links through $O_{12} = \sigma(W^1_{12}x_1 + W^1_{22}x_2 + b_{12})$, whose path to the
-# output has weight $W^2_{21}$:
-#
-# $$\frac{\partial L}{\partial W^1_{12}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})\,x_1 .$$
+# The same three links through $O_{12} = \sigma(W^1_{12}x_1 + W^1_{22}x_2 + b_{12})$. **Your turn.**
+# Which weight now carries the hidden unit to the output, and whose output goes into the sigmoid's
+# slope?
 #
 # **Erratum.** Document 000 labels this result "$\partial L/\partial W^1_{11}$" (the line after
 # "therefore" in its second block), although the chain on the same line ends in
@@ -460,7 +466,7 @@ full_check("dL_db11_clf", dL_db11_clf)
 
 # %% nbgrader={"grade_id": "dL_dW1_12_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_12_clf(y, y_hat, W2_21, O12, x1):
-    """Hidden weight W1_12 (IQ into O12): −(y − ŷ)·W2_21·O12(1 − O12)·x1."""
+    """∂L/∂W1_12 (x1, IQ, into the sigmoid unit O12) with the BCE loss; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -473,13 +479,13 @@ full_check("dL_dW1_12_clf", dL_dW1_12_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial W^1_{22}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})\,x_2$$
+# **Your turn.** $W^1_{22}$ carries $x_2$ into $O_{12}$: write its three links.
 #
 # **Exercise.** Write `dL_dW1_22_clf(y, y_hat, W2_21, O12, x2)`.
 
 # %% nbgrader={"grade_id": "dL_dW1_22_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_dW1_22_clf(y, y_hat, W2_21, O12, x2):
-    """Hidden weight W1_22 (CGPA into O12): −(y − ŷ)·W2_21·O12(1 − O12)·x2."""
+    """∂L/∂W1_22 (x2, CGPA, into the sigmoid unit O12) with the BCE loss; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -492,13 +498,13 @@ full_check("dL_dW1_22_clf", dL_dW1_22_clf)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# $$\frac{\partial L}{\partial b_{12}} = -(y - \hat y)\,W^2_{21}\,O_{12}(1 - O_{12})$$
+# **Your turn.** And the bias of $O_{12}$.
 #
 # **Exercise.** Write `dL_db12_clf(y, y_hat, W2_21, O12)`.
 
 # %% nbgrader={"grade_id": "dL_db12_clf_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dL_db12_clf(y, y_hat, W2_21, O12):
-    """Hidden bias b12: −(y − ŷ)·W2_21·O12(1 − O12)."""
+    """∂L/∂b12 for the bias of the sigmoid unit O12, with the BCE loss; W2_21 carries O12 to the output."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -683,18 +689,20 @@ full_check("forward_single_hidden", forward_single_hidden)
 # %% [markdown]
 # ### The backward pass
 #
-# Document 001 lists the backward pass as steps in words; each step is one link of the chain:
+# Document 001 lists the backward pass as steps in words; each step is one link of the chain, and
+# each asks you a question:
 #
 # 1. *gradient of the loss with respect to the output, then through the output's sigmoid to its
-#    weighted sum*: by section 5, $\dfrac{\partial L}{\partial z_2} = -(y - \hat y) = \hat y - y$;
-# 2. *to the weight and bias of the output neuron*:
-#    $\dfrac{\partial L}{\partial v} = \dfrac{\partial L}{\partial z_2}\,h$ and
-#    $\dfrac{\partial L}{\partial b_2} = \dfrac{\partial L}{\partial z_2}$;
-# 3. *back to the hidden neuron*, through the weight $v$ and the hidden sigmoid's slope:
-#    $\dfrac{\partial L}{\partial z_1} = \dfrac{\partial L}{\partial z_2}\,v\,h(1 - h)$;
-# 4. *to the hidden neuron's weights and bias*:
-#    $\dfrac{\partial L}{\partial w} = \dfrac{\partial L}{\partial z_1}\begin{bmatrix}x_1\\ x_2\end{bmatrix}$ and
-#    $\dfrac{\partial L}{\partial b_1} = \dfrac{\partial L}{\partial z_1}$.
+#    weighted sum*: that is section 5's $\partial L/\partial z_2$, which your `dL_dz_output` gives;
+# 2. *to the weight and bias of the output neuron*: $\partial L/\partial v$ and
+#    $\partial L/\partial b_2$ are $\partial L/\partial z_2$ times $\partial z_2/\partial v$ and
+#    $\partial z_2/\partial b_2$: what are those two?
+# 3. *back to the hidden neuron*, through the weight $v$ and the hidden sigmoid:
+#    $\dfrac{\partial L}{\partial z_1} = \dfrac{\partial L}{\partial z_2}\cdot\dfrac{\partial z_2}{\partial h}\cdot\dfrac{\partial h}{\partial z_1}$:
+#    find the two new links;
+# 4. *to the hidden neuron's weights and bias*: $\partial L/\partial w$ has one entry per input,
+#    $\partial L/\partial z_1$ times $\partial z_1/\partial w_1$ and $\partial z_1/\partial w_2$; and
+#    $\partial L/\partial b_1$.
 #
 # Compare with section 7: it is the 2-2-1 network with one hidden unit removed.
 #
@@ -704,11 +712,8 @@ full_check("forward_single_hidden", forward_single_hidden)
 
 # %% nbgrader={"grade_id": "gradients_single_hidden_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def gradients_single_hidden(x, y, params):
-    """Document 001's 2-1-1 sigmoid network with BCE: the gradients of w, b1, v and b2.
-
-    ∂L/∂z2 = ŷ − y,  ∂L/∂v = ∂L/∂z2·h,  ∂L/∂b2 = ∂L/∂z2,
-    ∂L/∂z1 = ∂L/∂z2·v·h(1 − h),  ∂L/∂w = ∂L/∂z1·x,  ∂L/∂b1 = ∂L/∂z1.
-    """
+    """Document 001's 2-1-1 sigmoid network with the BCE loss: the gradients of w, b1, v and b2 for
+    one row x (shape (2,)) and label y, in a dict with the keys of params."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 

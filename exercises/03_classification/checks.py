@@ -12,15 +12,20 @@ random_params, random_row = REGRESSION.random_params, REGRESSION.random_row
 
 A = "03_classification"
 SOURCE = "000, Classification Example"
-ORDER_HINT = "Check which of y and ŷ comes first: −(y − ŷ) is ŷ − y."
-PRE_ACTIVATION_HINT = ("sigmoid_derivative receives the activation a = σ(z), not z: return a(1 − a) "
-                       "without applying σ to a again.")
+ORDER_HINT = "Check the order of y and ŷ, and the sign each link of the chain brings."
+PRE_ACTIVATION_HINT = ("sigmoid_derivative receives the activation a = σ(z), not z: write the slope with a "
+                       "itself, without applying σ to a again.")
 HIDDEN_PATH = "∂L/∂ŷ · ∂ŷ/∂Z_f · ∂Z_f/∂O · ∂O/∂Z · ∂Z/∂W"
 SINGLE_HIDDEN_SOURCE = "001, Example: binary classification with one hidden neuron"
+BCE = "the BCE loss"
+
+
+def _sign_hint(formula):
+    return f"The sign is flipped: your result is minus {formula}. {ORDER_HINT}"
 
 
 def _info(name, points, formula, source=SOURCE, **kw):
-    kw.setdefault("hints", {"sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}"})
+    kw.setdefault("hints", {"sign_flipped": _sign_hint(formula)})
     return ExerciseInfo(name, A, points, formula, source, **kw)
 
 
@@ -71,31 +76,32 @@ def _hidden_path(slope):
 
 def _hidden(name, parameter, W2, O, x=None):
     tail = f"·{x}" if x else ""
-    formula = f"∂L/∂{parameter} = −(y − ŷ)·{W2}·{O}(1 − {O}){tail}"
-    info = _info(name, 1, formula, hints={
-        "sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}",
+    formula = f"∂L/∂{parameter} for {BCE}, through the hidden unit {O}"
+    final = f"∂L/∂{parameter} = −(y − ŷ)·{W2}·{O}(1 − {O}){tail}"
+    info = _info(name, 1, formula, final_formula=final, hints={
+        "sign_flipped": _sign_hint(formula),
         "missing_activation_derivative": f"The path {HIDDEN_PATH} passes through the hidden unit's sigmoid: "
-                                         f"multiply by ∂O/∂Z = {O}(1 − {O}).",
-        "activation_derivative_on_preactivation": f"{O} is already the sigmoid's output, so its slope is "
-                                                  f"{O}(1 − {O}); do not apply σ to {O} again.",
-        "wrong_input": f"The σ′ on this path belongs to the hidden unit, {O}(1 − {O}); the output's "
-                       f"ŷ(1 − ŷ) has already cancelled into −(y − ŷ)."})
+                                         f"your result lacks its slope ∂O/∂Z at {O}.",
+        "activation_derivative_on_preactivation": f"{O} is already the sigmoid's output: take its slope from "
+                                                  f"{O} as it is, without applying σ to {O} again.",
+        "wrong_input": f"The σ′ on this path is the hidden unit's, taken at {O}, not the output's: the "
+                       f"output's σ′ already cancelled in ∂L/∂Z_f."})
     return Exercise(info, getattr(S, name), lambda rng, i: _y_yhat(rng, i, 1, 1, 1 if x else 0), variants={
         "missing_activation_derivative": _hidden_path(_without_sigma_prime),
         "activation_derivative_on_preactivation": _hidden_path(_sigma_prime_of_activation),
         "wrong_input": _hidden_path(_sigma_prime_of_output)})
 
 
-def _output(name, parameter, O=None):
+def _output(name, parameter, O=None, final=None):
     tail = f"·{O}" if O else ""
-    formula = f"∂L/∂{parameter} = −(y − ŷ){tail}"
-    info = _info(name, 1, formula, hints={
-        "sign_flipped": f"The sign is flipped in {formula}. {ORDER_HINT}",
-        "missing_activation_derivative": "The chain passes through ŷ = σ(Z_f): multiply ∂L/∂ŷ by "
-                                         "∂ŷ/∂Z_f = ŷ(1 − ŷ), which cancels its denominator.",
-        "wrong_loss/squared_error": "−(y − ŷ)·ŷ(1 − ŷ) is ∂L/∂Z_f for a squared error. With binary "
-                                    "cross-entropy, ∂L/∂ŷ = −(y − ŷ)/(ŷ(1 − ŷ)), and its denominator "
-                                    f"cancels σ′: {formula}."})
+    formula = f"∂L/∂{parameter} for {BCE}"
+    info = _info(name, 1, formula, final_formula=f"∂L/∂{parameter} = {final or '−(y − ŷ)' + tail}", hints={
+        "sign_flipped": _sign_hint(formula),
+        "missing_activation_derivative": "The chain passes through ŷ = σ(Z_f): your result stops at ∂L/∂ŷ "
+                                         "and lacks the link ∂ŷ/∂Z_f, the output sigmoid's slope.",
+        "wrong_loss/squared_error": "That is ∂L/∂Z_f for a squared-error loss, but this network's loss is "
+                                    "binary cross-entropy: start from your dL_dyhat_bce and see what the "
+                                    "output sigmoid's slope does to it."})
 
     def without_sigma_prime(y, y_hat, *O):
         return S.dL_dyhat_bce(y, y_hat) * (O[0] if O else 1.0)
@@ -249,10 +255,10 @@ def _output_updated_first(lr):
 
 
 GRADIENT_HINTS = {
-    "missing_activation_derivative": "The hidden gradients pass through the hidden sigmoids: "
-                                     "∂L/∂W1_ij = −(y − ŷ)·W2_j1·O1j(1 − O1j)·xi.",
-    "activation_derivative_on_preactivation": "O11 and O12 are already sigmoid outputs: their slopes are "
-                                              "O(1 − O), without applying σ again.",
+    "missing_activation_derivative": "The hidden gradients pass through the hidden sigmoids: each needs "
+                                     "the slope of its unit's sigmoid, as your dL_dW1_…_clf functions have it.",
+    "activation_derivative_on_preactivation": "O11 and O12 are already sigmoid outputs: take their slopes "
+                                              "from them as they are, without applying σ again.",
 }
 
 EXERCISES = [
@@ -270,7 +276,8 @@ EXERCISES = [
                 ("an array from −1000 to 1000", [np.array([-1000.0, -1.0, 0.0, 1.0, 1000.0])])),
     ),
     Exercise(
-        _info("sigmoid_derivative", 1, "σ′(z) = σ(z)(1 − σ(z)) = a(1 − a), given a = σ(z)",
+        _info("sigmoid_derivative", 1, "dσ/dz written with the activation a = σ(z)",
+              final_formula="σ′(z) = σ(z)(1 − σ(z)) = a(1 − a)",
               hints={"activation_derivative_on_preactivation": PRE_ACTIVATION_HINT}),
         S.sigmoid_derivative,
         _activation_input,
@@ -288,16 +295,16 @@ EXERCISES = [
         variants={"wrong_input": lambda y, y_hat: -y * np.log(1 - y_hat) - (1 - y) * np.log(y_hat)},
     ),
     Exercise(
-        _info("dL_dyhat_bce", 1, "∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −(y − ŷ) / (ŷ(1 − ŷ))",
-              hints={"sign_flipped": f"The sign is flipped in ∂L/∂ŷ = −(y − ŷ) / (ŷ(1 − ŷ)). {ORDER_HINT}",
-                     "wrong_value": "∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −(y − ŷ) / (ŷ(1 − ŷ)): keep the "
-                                    "denominator ŷ(1 − ŷ); −(y − ŷ) alone is ∂L/∂Z_f, after σ′ has "
-                                    "cancelled it."}),
+        _info("dL_dyhat_bce", 1, "∂L/∂ŷ for L = −y·log ŷ − (1 − y)·log(1 − ŷ)",
+              final_formula="∂L/∂ŷ = −y/ŷ + (1 − y)/(1 − ŷ) = −(y − ŷ) / (ŷ(1 − ŷ))",
+              hints={"wrong_value": "Wrong value. ∂L/∂ŷ is the loss's slope in ŷ itself, before the output "
+                                    "sigmoid's slope multiplies it (that product, ∂L/∂Z_f, comes next): "
+                                    "differentiate each log term on its own."}),
         S.dL_dyhat_bce,
         _y_yhat,
         variants={"wrong_value": lambda y, y_hat: -(y - y_hat)},
     ),
-    _output("dL_dz_output", "Z_f"),
+    _output("dL_dz_output", "Z_f", final="−(y − ŷ) = ŷ − y"),
     _output("dL_dW2_11_clf", "W2_11", "O11"),
     _output("dL_dW2_21_clf", "W2_21", "O12"),
     _output("dL_db21_clf", "b21"),
@@ -331,8 +338,8 @@ EXERCISES = [
                                     "from input i to hidden unit j.",
                      **{f"missing_activation_derivative/O1{unit + 1}":
                         f"σ′ is missing on the paths through O1{unit + 1} only: the gradients of "
-                        f"W1_1{unit + 1}, W1_2{unit + 1} and b1{unit + 1} need the factor "
-                        f"O1{unit + 1}(1 − O1{unit + 1}), as those through O1{2 - unit} have it."
+                        f"W1_1{unit + 1}, W1_2{unit + 1} and b1{unit + 1} need the slope of O1{unit + 1}'s "
+                        f"sigmoid, as those through O1{2 - unit} have theirs."
                         for unit in (0, 1)}},
               uses=("forward_classification", "dL_dW2_11_clf", "dL_dW2_21_clf", "dL_db21_clf", "dL_dW1_11_clf",
                     "dL_dW1_21_clf", "dL_db11_clf", "dL_dW1_12_clf", "dL_dW1_22_clf", "dL_db12_clf")),
@@ -372,16 +379,19 @@ EXERCISES = [
                   "wrong_activation/linear_output": _single_hidden_forward(S.sigmoid, lambda z: z)},
     ),
     Exercise(
-        _info("gradients_single_hidden", 2, "h = σ(w·x + b1), ŷ = σ(v·h + b2): ∂L/∂v = (ŷ − y)·h, "
-              "∂L/∂b2 = ŷ − y, ∂L/∂w = (ŷ − y)·v·h(1 − h)·x, ∂L/∂b1 = (ŷ − y)·v·h(1 − h)",
+        _info("gradients_single_hidden", 2, "∂L/∂w, ∂L/∂b1, ∂L/∂v and ∂L/∂b2 of h = σ(w·x + b1), "
+              "ŷ = σ(v·h + b2) with the BCE loss, in a dict",
               SINGLE_HIDDEN_SOURCE,
-              hints={"sign_flipped": f"The sign is flipped: ∂L/∂z2 = ŷ − y. {ORDER_HINT}",
+              final_formula="∂L/∂v = (ŷ − y)·h, ∂L/∂b2 = ŷ − y, ∂L/∂w = (ŷ − y)·v·h(1 − h)·x, "
+                            "∂L/∂b1 = (ŷ − y)·v·h(1 − h)",
+              hints={"sign_flipped": "The sign is flipped: check ∂L/∂z2, where all four gradients start "
+                                     f"(your dL_dz_output). {ORDER_HINT}",
                      "missing_activation_derivative": "The gradients of w and b1 pass through the hidden sigmoid: "
-                                                      "multiply by h(1 − h).",
-                     "activation_derivative_on_preactivation": "h is already the sigmoid's output: its slope is "
-                                                               "h(1 − h), without applying σ to h again.",
-                     "wrong_input": "The σ′ on the path to w and b1 is the hidden unit's h(1 − h); the output's "
-                                    "ŷ(1 − ŷ) has already cancelled into ŷ − y."},
+                                                      "they lack its slope at h.",
+                     "activation_derivative_on_preactivation": "h is already the sigmoid's output: take its slope "
+                                                               "from h as it is, without applying σ to h again.",
+                     "wrong_input": "The σ′ on the path to w and b1 is the hidden unit's, taken at h; the "
+                                    "output's σ′ already cancelled in ∂L/∂z2."},
               uses=("sigmoid_derivative", "dL_dz_output", "forward_single_hidden")),
         S.gradients_single_hidden,
         lambda rng, i: [random_row(rng), _label(i), _single_hidden_params(rng)],

@@ -274,18 +274,20 @@ versus("002: total error", total_error([0.5, 0.5], [0.735, 0.455]), "0.0286", ".
 # $$\frac{\partial E_{total}}{\partial w_5} = \frac{\partial E_{total}}{\partial y1_{final}}\cdot
 # \frac{\partial y1_{final}}{\partial y1}\cdot\frac{\partial y1}{\partial w_5}.$$
 #
-# The first factor: only the first half-square contains $y1_{final}$, and the ½ cancels the 2 that
-# comes down from the square, while the inner derivative of $(T_1 - y1_{final})$ is $-1$:
+# The first factor: of the two half-squares only the first, $\tfrac12(T_1 - y1_{final})^2$, contains
+# $y1_{final}$; the second is a constant for it.
 #
-# $$\frac{\partial E_{total}}{\partial y1_{final}} = 2\cdot\tfrac12 (T_1 - y1_{final})\cdot(-1) + 0
-# = -(T_1 - y1_{final}) = -(0.01 - 0.75136507) = 0.74136507 .$$
+# **Your turn.** Differentiate $\tfrac12(T_1 - y1_{final})^2$ by $y1_{final}$ with the chain rule:
+# what comes down from the square, what does the ½ do to it, and how does the bracket
+# $(T_1 - y1_{final})$ move when $y1_{final}$ grows? 004's equation (4) gets $0.74136507$ for this
+# factor with $T_1 = 0.01$ and $y1_{final} = 0.75136507$: your expression should give the same.
 #
-# **Exercise.** `dE_dout(target, out)` returns $-(\text{target} - \text{out})$ (it should work for
-# numbers and for arrays alike).
+# **Exercise.** `dE_dout(target, out)` returns $\partial E/\partial\,\text{out}$ for one output's error
+# $E = \tfrac12(\text{target} - \text{out})^2$ (it should work for numbers and for arrays alike).
 
 # %% nbgrader={"grade_id": "dE_dout_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dE_dout(target, out):
-    """Derivative of (1/2)(target - out)^2 with respect to out: -(target - out)."""
+    """∂E/∂out of one output's error E = ½(target − out)², for numbers and arrays alike."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -304,21 +306,20 @@ full_check("dE_dout", dE_dout)
 #
 # $$\frac{\partial y1_{final}}{\partial y1} = \frac{e^{-y1}}{(1 + e^{-y1})^2} = e^{-y1}\,(y1_{final})^2 ,$$
 #
-# and then removes the exponential: solving the sigmoid for it gives
-# $e^{-y1} = (1 - y1_{final})/y1_{final}$, so
-#
-# $$\frac{\partial y1_{final}}{\partial y1} = \frac{1 - y1_{final}}{y1_{final}}\,(y1_{final})^2
-# = y1_{final}\,(1 - y1_{final}) = 0.75136507\,(1 - 0.75136507) = 0.186815602 .$$
+# and then removes the exponential. **Your turn.** Solve $y1_{final} = 1/(1 + e^{-y1})$ for
+# $e^{-y1}$, put that into the slope and simplify: what is left depends on $y1_{final}$ alone. 004's
+# equation (8) gets $0.186815602$ at the first forward pass. (Notebook 03 met this slope too.)
 #
 # The slope needs only the unit's **output**, never its net input — the same holds at every sigmoid
 # unit. 004 uses it again for $o_2$ (equation 25: $0.175510053$) and for $h_1$
 # ($\partial H1_{final}/\partial H1 = 0.2413007085923199$).
 #
-# **Exercise.** `dout_dnet(out)` returns $\text{out}\,(1 - \text{out})$, where `out` is already a sigmoid output.
+# **Exercise.** `dout_dnet(out)` returns $\partial\,\text{out}/\partial\,\text{net}$ written with `out`,
+# which is already a sigmoid output.
 
 # %% nbgrader={"grade_id": "dout_dnet_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dout_dnet(out):
-    """Slope of the sigmoid written with its output: out * (1 - out)."""
+    """Slope ∂out/∂net of a sigmoid unit, written with its output out = σ(net), not with net."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -341,35 +342,29 @@ versus("dH1_final/dH1", dout_dnet(f["H1_final"]), "004: 0.2413007085923199", ".1
 # %% [markdown]
 # ## 6. The output-layer weights (004, equations 9–11)
 #
-# The third factor: $y1 = H1_{final}\,w_5 + H2_{final}\,w_6 + b_2$ is linear in $w_5$, so
+# The third factor comes from $y1 = H1_{final}\,w_5 + H2_{final}\,w_6 + b_2$, which is linear in $w_5$.
+# **Your turn.** What is $\partial y1/\partial w_5$?
 #
-# $$\frac{\partial y1}{\partial w_5} = H1_{final} = 0.593269992 .$$
-#
-# **Erratum.** 004's equation (10) prints $\partial y1/\partial w_5 = 0.596884378$ — that is $H2_{final}$.
-# The right value is $H1_{final} = 0.593269992$, and it is the one 004 actually multiplies with in
-# equation (11):
+# **Erratum.** 004's equation (10) prints $0.596884378$ for this factor — the output of the other
+# hidden unit, $H2_{final}$, which $w_5$ does not leave. 004 then multiplies with the right value in
+# its equation (11):
 #
 # $$\frac{\partial E_{total}}{\partial w_5} = 0.74136507 \times 0.186815602 \times 0.593269992 = 0.0821670407 .$$
 #
 # The first two factors together are often called the *delta* of the output unit,
 # $\delta_{o1} = \frac{\partial E_{total}}{\partial y1_{final}}\frac{\partial y1_{final}}{\partial y1}$
-# (004 computes the same product as $\partial E_1/\partial y_1 = 0.138498562$ in its equation 20). Each
-# output weight is that delta times what flows along the weight:
-#
-# $$
-# \frac{\partial E_{total}}{\partial w_5} = \delta_{o1} H1_{final},\quad
-# \frac{\partial E_{total}}{\partial w_6} = \delta_{o1} H2_{final},\quad
-# \frac{\partial E_{total}}{\partial w_7} = \delta_{o2} H1_{final},\quad
-# \frac{\partial E_{total}}{\partial w_8} = \delta_{o2} H2_{final}.
-# $$
+# (004 computes the same product as $\partial E_1/\partial y_1 = 0.138498562$ in its equation 20), and
+# $\delta_{o2}$ is the same product for $o_2$. **Your turn.** Write each of the four output weights'
+# derivatives as a delta times one more factor: which delta belongs to $w_6$, $w_7$ and $w_8$, and
+# what flows along each of them? Read it off the formulas of $y1$ and $y2$ in section 2.
 #
 # **Exercise.** `output_layer_gradients(x, t, w, b)` runs the forward pass and returns the dict
-# `{"w5": …, "w6": …, "w7": …, "w8": …}` of these four derivatives. Use your `forward_2_2_2`,
-# `dE_dout` and `dout_dnet`.
+# `{"w5": …, "w6": …, "w7": …, "w8": …}` of $\partial E_{total}/\partial w_5 \dots \partial E_{total}/\partial w_8$.
+# Use your `forward_2_2_2`, `dE_dout` and `dout_dnet`.
 
 # %% nbgrader={"grade_id": "output_layer_gradients_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def output_layer_gradients(x, t, w, b):
-    """dE_total/dw5 ... dw8: the delta of the output unit times the hidden output feeding the weight."""
+    """∂E_total/∂w5 … ∂E_total/∂w8 of 004's network at inputs x, targets t, weights w, biases b: a dict."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -400,11 +395,15 @@ for name in ("w6", "w7", "w8"):
 # error arrives along two paths, and 004 adds them (equations 15–17):
 #
 # $$\frac{\partial E_{total}}{\partial H1_{final}} = \frac{\partial E_1}{\partial H1_{final}} + \frac{\partial E_2}{\partial H1_{final}}
-# = \underbrace{\frac{\partial E_1}{\partial y1}}_{\delta_{o1}}\cdot\underbrace{\frac{\partial y1}{\partial H1_{final}}}_{w_5}
-# + \underbrace{\frac{\partial E_2}{\partial y2}}_{\delta_{o2}}\cdot\underbrace{\frac{\partial y2}{\partial H1_{final}}}_{w_7}.$$
+# = \frac{\partial E_1}{\partial y1}\cdot\frac{\partial y1}{\partial H1_{final}}
+# + \frac{\partial E_2}{\partial y2}\cdot\frac{\partial y2}{\partial H1_{final}}.$$
 #
-# 004's numbers: $\delta_{o1} = 0.138498562$ (eq. 20) and $\delta_{o2} = -0.0380982366126414$ (eq. 26,
-# where it is mislabelled $\partial E_1/\partial y_1$; it belongs to $E_2$ and $y_2$), so
+# **Your turn.** Name the four factors: two are the output deltas of section 6; the other two come
+# from the formulas of $y1$ and $y2$ — which weights carry $H1_{final}$ into them?
+#
+# 004's numbers, to check your answer against: $\delta_{o1} = 0.138498562$ (eq. 20) and
+# $\delta_{o2} = -0.0380982366126414$ (eq. 26, where it is mislabelled $\partial E_1/\partial y_1$; it
+# belongs to $E_2$ and $y_2$), so
 # $\partial E_1/\partial H1_{final} = 0.138498562 \times 0.40 = 0.0553994248$ (eq. 27) and
 # $\partial E_2/\partial H1_{final} = -0.0380982366126414 \times 0.50 = -0.0190491183063207$ (eq. 28).
 #
@@ -412,18 +411,11 @@ for name in ("w6", "w7", "w8"):
 # $0.0553994248 - 0.0190491183 = 0.036350306$. The slip does not spread: 004's next result,
 # $\partial E_{total}/\partial w_1 = 0.000438568$ (eq. 34), is what the correct $0.036350306$ gives.
 #
-# The other two factors: $\partial H1_{final}/\partial H1 = H1_{final}(1 - H1_{final})$ (section 5) and, since
-# $H1 = x_1 w_1 + x_2 w_2 + b_1$, $\partial H1/\partial w_1 = x_1 = 0.05$ (eq. 33). So with the hidden
-# delta $\delta_{h1} = \frac{\partial E_{total}}{\partial H1_{final}}\, H1_{final}(1 - H1_{final})$, and
-# $\delta_{h2}$ built the same way from $w_6, w_8$:
-#
-# $$
-# \frac{\partial E_{total}}{\partial w_1} = \delta_{h1} x_1,\quad
-# \frac{\partial E_{total}}{\partial w_2} = \delta_{h1} x_2,\quad
-# \frac{\partial E_{total}}{\partial w_3} = \delta_{h2} x_1,\quad
-# \frac{\partial E_{total}}{\partial w_4} = \delta_{h2} x_2,\qquad
-# \frac{\partial E_{total}}{\partial H2_{final}} = \delta_{o1} w_6 + \delta_{o2} w_8 .
-# $$
+# The other two factors: $\partial H1_{final}/\partial H1$ is the hidden sigmoid's slope (section 5's
+# question again, now at $H1_{final}$), and $\partial H1/\partial w_1$ comes from
+# $H1 = x_1 w_1 + x_2 w_2 + b_1$ (004's equation 33 gets $0.05$ for it). **Your turn.** Multiply the
+# three factors for $w_1$; then do $w_2$, which leaves the same unit, and $w_3$, $w_4$, which lead into
+# $h_2$: its error arrives through the two weights that leave $h_2$.
 #
 # **Which $w_5 \dots w_8$?** 004 multiplies by $0.40$ and $0.50$ in equations (27)–(28): the weights
 # *before* the update, the ones that produced this forward pass. That is the rule: every derivative of a
@@ -434,8 +426,8 @@ for name in ("w6", "w7", "w8"):
 
 # %% nbgrader={"grade_id": "hidden_layer_gradients_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def hidden_layer_gradients(x, t, w, b):
-    """dE_total/dw1 ... dw4: each hidden unit collects delta * weight from both outputs, times its
-    own slope H_final(1 - H_final), times the input feeding the weight."""
+    """∂E_total/∂w1 … ∂E_total/∂w4 of 004's network at x, t, w, b, through w5 … w8 as they are in w:
+    a dict keyed "w1" … "w4"."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 

@@ -20,10 +20,11 @@ OUTPUT_STEP_004 = ("004 eq. (12): the output layer's step with η = 0.5",
                    [W_004, S.output_layer_gradients(X_004, T_004, W_004, B_004), 0.5])
 TRAINING_004 = ("004: three rounds with η = 0.5", [X_004, T_004, W_004, B_004, 0.5, 3])
 
-PRE_ACTIVATION_HINT = ("dout_dnet receives out = σ(net), not net: return out(1 − out) without applying σ "
-                       "to out again.")
-DELTA_SIGN_HINT = ("The sign is flipped: δo = ∂E/∂out · ∂out/∂net = −(t − out)·out(1 − out); "
-                   "check the order of t and out and the leading minus.")
+PRE_ACTIVATION_HINT = ("dout_dnet receives out = σ(net), not net: write the slope with out itself, without "
+                       "applying σ to out again.")
+DELTA_SIGN_HINT = ("The sign is flipped: check the output unit's delta δo = ∂E/∂out · ∂out/∂net, the order "
+                   "of t and out and the sign differentiating the bracket brings (your dE_dout).")
+DELTA = "δo = −(t − out)·out(1 − out)"
 TRAINING_RULE = ("each step: forward pass, errors[k] = E_total before the update, all eight gradients from "
                  "the old weights, then w ← w − η·∂E/∂w; biases stay fixed")
 
@@ -151,15 +152,17 @@ EXERCISES = [
                  [T_004, np.array([0.75136507, 0.772928465])])),
     ),
     Exercise(
-        _info("dE_dout", 1, "∂E/∂out = ∂(½(t − out)²)/∂out = −(t − out)", OUTPUT_LAYER + " (4)",
-              hints={"sign_flipped": "The sign is flipped: the chain rule on (t − out) brings a factor −1, "
-                                     "so ∂E/∂out = −(t − out)."}),
+        _info("dE_dout", 1, "∂E/∂out for E = ½(target − out)²", OUTPUT_LAYER + " (4)",
+              final_formula="∂E/∂out = −(target − out)",
+              hints={"sign_flipped": "The sign is flipped: differentiating the bracket (target − out) by out "
+                                     "brings a sign of its own."}),
         S.dE_dout,
         lambda rng: [float(rng.uniform(0.01, 0.99)), float(rng.uniform(0.02, 0.98))],
         worked=(("004 eq. (4)", [0.01, 0.75136507]),),
     ),
     Exercise(
-        _info("dout_dnet", 1, "∂out/∂net = out(1 − out), out = σ(net)", OUTPUT_LAYER + " (8)",
+        _info("dout_dnet", 1, "∂out/∂net for out = σ(net), written with out", OUTPUT_LAYER + " (8)",
+              final_formula="∂out/∂net = out(1 − out)",
               hints={"activation_derivative_on_preactivation": PRE_ACTIVATION_HINT}),
         S.dout_dnet,
         lambda rng: [float(rng.uniform(0.02, 0.98))],
@@ -167,13 +170,15 @@ EXERCISES = [
         variants={"activation_derivative_on_preactivation": lambda out: S.dout_dnet(S.sigmoid(out))},
     ),
     Exercise(
-        _info("output_layer_gradients", 2, "∂E/∂w5 = −(t1 − y1_final)·y1_final(1 − y1_final)·H1_final; "
-              "w6 takes H2_final, w7 and w8 go through o2", OUTPUT_LAYER,
+        _info("output_layer_gradients", 2, "∂E_total/∂w5 … ∂E_total/∂w8 of 004's output layer, in a dict",
+              OUTPUT_LAYER,
+              final_formula="∂E/∂w5 = −(t1 − y1_final)·y1_final(1 − y1_final)·H1_final, "
+                            "∂E/∂w6 = δo1·H2_final, ∂E/∂w7 = δo2·H1_final, ∂E/∂w8 = δo2·H2_final, with " + DELTA,
               hints={"sign_flipped": DELTA_SIGN_HINT,
-                     "wrong_input": "∂y1/∂w5 is the output of the unit w5 leaves, H1_final (004 eq. (10) prints "
-                                    "H2_final's value); w6 and w8 take H2_final.",
-                     "missing_activation_derivative": "The chain passes through the output sigmoid: multiply "
-                                                      "∂E/∂out by ∂out/∂net = out(1 − out)."},
+                     "wrong_input": "∂y1/∂w5 comes from the hidden unit that w5 leaves, not from the other one "
+                                    "(004 eq. (10) prints the other unit's value); check w6 and w8 likewise.",
+                     "missing_activation_derivative": "The chain passes through the output sigmoid: the link "
+                                                      "∂out/∂net (your dout_dnet) is missing."},
               uses=("forward_2_2_2", "dE_dout", "dout_dnet")),
         S.output_layer_gradients,
         random_network,
@@ -182,15 +187,19 @@ EXERCISES = [
                   "missing_activation_derivative": _output_gradients_without_sigma_prime},
     ),
     Exercise(
-        _info("hidden_layer_gradients", 2, "∂E/∂w1 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x1 with "
-              "δo = −(t − out)·out(1 − out); w2 takes x2, w3 and w4 go through h2 (w6, w8)", HIDDEN_LAYER,
+        _info("hidden_layer_gradients", 2, "∂E_total/∂w1 … ∂E_total/∂w4 of 004's hidden layer, in a dict, "
+              "through the weights w5 … w8 as they are", HIDDEN_LAYER,
+              final_formula="∂E/∂w1 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x1, "
+                            "∂E/∂w2 = (δo1·w5 + δo2·w7)·H1_final(1 − H1_final)·x2, "
+                            "∂E/∂w3 = (δo1·w6 + δo2·w8)·H2_final(1 − H2_final)·x1, "
+                            "∂E/∂w4 = (δo1·w6 + δo2·w8)·H2_final(1 − H2_final)·x2, with " + DELTA,
               hints={"sign_flipped": DELTA_SIGN_HINT,
-                     "wrong_input": "Each hidden unit feeds both outputs: ∂E/∂H1_final = ∂E1/∂H1_final + "
-                                    "∂E2/∂H1_final = δo1·w5 + δo2·w7 (004 eq. (15)), and likewise for H2_final "
-                                    "with w6 and w8.",
+                     "wrong_input": "Each hidden unit feeds both outputs: ∂E/∂H1_final collects one term from "
+                                    "E1 and one from E2 (004 eq. (15)), and your result has only the one "
+                                    "through o1; likewise for H2_final.",
                      "missing_activation_derivative": "The path into w1…w4 passes through the hidden sigmoid: "
-                                                      "multiply by ∂H1_final/∂H1 = H1_final(1 − H1_final) "
-                                                      "(H2_final for w3 and w4)."},
+                                                      "the link ∂H1_final/∂H1 (∂H2_final/∂H2 for w3 and w4) "
+                                                      "is missing."},
               uses=("forward_2_2_2", "dE_dout", "dout_dnet")),
         S.hidden_layer_gradients,
         random_network,

@@ -370,16 +370,22 @@ plt.show()
 # * `GradientDescentOptimizer(1.0)` run 500 times on all four rows: full-batch gradient descent with $\eta = 1$.
 #
 # TensorFlow finds the gradients by automatic differentiation; you write them by hand, with the same
-# chain rule as 004, one layer at a time and all rows at once. Write $\odot$ for entry-by-entry products:
+# chain rule as 004, one layer at a time and all rows at once. Call the loss's slopes at the two
+# layers' weighted sums $\delta_2 = \partial L/\partial (HW_2 + b_2)$, shape $(4, 1)$, and
+# $\delta_1 = \partial L/\partial (XW_1 + b_1)$, shape $(4, 3)$: one row per example. Given them, the
+# parameters' gradients follow 004's pattern (a delta times what flows along the weight), added up over
+# the rows:
 #
 # $$
-# \begin{aligned}
-# \delta_2 &= \frac{\partial L}{\partial (HW_2 + b_2)} = -2\,(Y - \hat Y)\odot \hat Y\odot(1 - \hat Y), &
-# \frac{\partial L}{\partial W_2} &= H^{\mathsf T}\delta_2, & \frac{\partial L}{\partial b_2} &= \textstyle\sum_{rows}\delta_2,\\
-# \delta_1 &= \frac{\partial L}{\partial (XW_1 + b_1)} = \left(\delta_2 W_2^{\mathsf T}\right)\odot H\odot(1 - H), &
-# \frac{\partial L}{\partial W_1} &= X^{\mathsf T}\delta_1, & \frac{\partial L}{\partial b_1} &= \textstyle\sum_{rows}\delta_1 .
-# \end{aligned}
+# \frac{\partial L}{\partial W_2} = H^{\mathsf T}\delta_2,\quad \frac{\partial L}{\partial b_2} = \textstyle\sum_{rows}\delta_2,\qquad
+# \frac{\partial L}{\partial W_1} = X^{\mathsf T}\delta_1,\quad \frac{\partial L}{\partial b_1} = \textstyle\sum_{rows}\delta_1 .
 # $$
+#
+# **Your turn: the two deltas.** For $\delta_2$, differentiate $L = \sum_{rows}(Y - \hat Y)^2$ by
+# $\hat Y$ (which constant comes down from the square, with no ½ to cancel it?), then go through the
+# output sigmoid: unlike notebook 03 there is no cross-entropy here to cancel that sigmoid's slope.
+# For $\delta_1$, carry $\delta_2$ back through $W_2$ (which way round must $W_2$ stand to turn a
+# $(4, 1)$ array into a $(4, 3)$ one?) and then through the hidden sigmoid, entry by entry.
 #
 # $\delta_1$ uses $W_2$ from **before** the update, for the reason 004 taught: every gradient of a step
 # belongs to the same weights. The sums over rows come from the fact that each bias is used by every row,

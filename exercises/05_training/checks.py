@@ -18,10 +18,10 @@ USES_LOOP = ("batch_gradients_regression", "dataset_loss")
 LOSSES_AFTER = "losses[e] is dataset_loss(X, Y, params) after epoch e's updates"
 WRONG = "Wrong value{where_text}{failed_text}. "
 XOR_SUM_HINT = (WRONG + "The loss is 002's tf.reduce_sum(tf.square(y0 − y_out)): the sum over the four rows, "
-                "not the mean, so ∂L/∂Ŷ = −2(Y − Ŷ) with no 1/4. Check also both σ′ factors and that "
+                "not the mean, so no 1/4 enters its gradient. Check also both σ′ factors and that "
                 "losses[k] is L before step k.")
-XOR_OUTPUT_DERIVATIVE_HINT = ("The output's σ′ is missing: δ2 = −2(Y − Ŷ)·Ŷ(1 − Ŷ). 03's cancellation "
-                              "∂L/∂z = −(y − ŷ) belongs to cross-entropy; with the sum of squares σ′ stays.")
+XOR_OUTPUT_DERIVATIVE_HINT = ("The output's σ′ is missing from δ2. 03's cancellation belongs to cross-entropy; "
+                              "with a sum of squares nothing cancels the output sigmoid's slope.")
 MEAN_HINT = ("Off by a constant factor: {what} is the mean over the n rows, (1/n)·Σ_i, not their sum; "
              "check the 1/n and the constants of L = (y − ŷ)².")
 
@@ -202,9 +202,11 @@ EXERCISES = [
         variants={"wrong_value": _stochastic_with_replacement},
     ),
     Exercise(
-        _info("train_xor", 3, "H = σ(X·W1 + b1), Ŷ = σ(H·W2 + b2), L = Σ (Y − Ŷ)² over the four rows; "
-              "δ2 = −2(Y − Ŷ)·Ŷ(1 − Ŷ), δ1 = δ2·W2ᵀ·H(1 − H); ∂L/∂W2 = Hᵀδ2, ∂L/∂b2 = Σ_rows δ2, "
-              "∂L/∂W1 = Xᵀδ1, ∂L/∂b1 = Σ_rows δ1; losses[k] = L before step k", XOR_SOURCE,
+        _info("train_xor", 3, "full-batch gradient descent on L = Σ (Y − Ŷ)² over the four rows of "
+              "H = σ(X·W1 + b1), Ŷ = σ(H·W2 + b2): with δ2 = ∂L/∂(H·W2 + b2) and "
+              "δ1 = ∂L/∂(X·W1 + b1), ∂L/∂W2 = Hᵀδ2, ∂L/∂b2 = Σ_rows δ2, ∂L/∂W1 = Xᵀδ1, "
+              "∂L/∂b1 = Σ_rows δ1; losses[k] = L before step k", XOR_SOURCE,
+              final_formula="δ2 = −2(Y − Ŷ)·Ŷ(1 − Ŷ), δ1 = (δ2·W2ᵀ)·H(1 − H)",
               hints={"wrong_value": XOR_SUM_HINT, "missing_activation_derivative": XOR_OUTPUT_DERIVATIVE_HINT}),
         S.train_xor,
         _xor_inputs,

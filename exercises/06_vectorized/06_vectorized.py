@@ -114,28 +114,28 @@ versus("002: net input of h1", z[0, 0], "0.541", ".3f")
 # ## 2. A dense layer, backward
 #
 # Suppose the backward pass has already delivered $dZ = \partial L/\partial Z$ (same shape as $Z$). Each
-# $Z_{nj}$ depends on $W_{ij}$ with slope $X_{ni}$, on $b_j$ with slope 1 and on $X_{ni}$ with slope
-# $W_{ij}$; adding up over everything that uses a quantity (as 004 added the two paths into $H1_{final}$):
+# $Z_{nj} = \sum_i X_{ni}W_{ij} + b_j$ depends on $W_{ij}$, on $b_j$ and on $X_{ni}$, and a quantity used
+# in several places collects the slope from each of them, added up (as 004 added the two paths into
+# $H1_{final}$):
 #
-# $$\frac{\partial L}{\partial W_{ij}} = \sum_n X_{ni}\,dZ_{nj}\ \Rightarrow\ dW = X^{\mathsf T}dZ,\qquad
-# \frac{\partial L}{\partial b_j} = \sum_n dZ_{nj}\ \Rightarrow\ db = \textstyle\sum_{rows} dZ,\qquad
-# \frac{\partial L}{\partial X_{ni}} = \sum_j dZ_{nj}W_{ij}\ \Rightarrow\ dX = dZ\,W^{\mathsf T}.$$
+# $$\frac{\partial L}{\partial W_{ij}} = \sum_n dZ_{nj}\,\frac{\partial Z_{nj}}{\partial W_{ij}},\qquad
+# \frac{\partial L}{\partial b_j} = \sum_n dZ_{nj}\,\frac{\partial Z_{nj}}{\partial b_j},\qquad
+# \frac{\partial L}{\partial X_{ni}} = \sum_j dZ_{nj}\,\frac{\partial Z_{nj}}{\partial X_{ni}} .$$
 #
-# For 004's output layer with one example, $dZ = [\delta_{o1}, \delta_{o2}]$ and
-# $X = [H1_{final}, H2_{final}]$, so
-#
-# $$dW = X^{\mathsf T}dZ = \begin{bmatrix}\delta_{o1}H1_{final} & \delta_{o2}H1_{final}\\ \delta_{o1}H2_{final} & \delta_{o2}H2_{final}\end{bmatrix}
-# = \begin{bmatrix}\partial E/\partial w_5 & \partial E/\partial w_7\\ \partial E/\partial w_6 & \partial E/\partial w_8\end{bmatrix},$$
-#
-# and $dX = [\delta_{o1}w_5 + \delta_{o2}w_7,\ \delta_{o1}w_6 + \delta_{o2}w_8]$ is 004's
-# $\partial E_{total}/\partial H1_{final}$ and $\partial E_{total}/\partial H2_{final}$. The shapes are a
-# good check: $dW$ has the shape of $W$, $db$ of $b$, $dX$ of $X$.
+# **Your turn.** Find the three local slopes from the formula of $Z_{nj}$. Then read each sum as a
+# matrix product or a sum over rows: which matrix must be transposed so that the summed index lines
+# up? The shapes check you: $dW$ has the shape of $W$, $db$ that of $b$, $dX$ that of $X$. And 004
+# checks you too: for its output layer with one example, $dZ = [\delta_{o1}, \delta_{o2}]$ and
+# $X = [H1_{final}, H2_{final}]$, so $dW$ must hold notebook 04's four output-layer derivatives,
+# laid out like $W = \begin{bmatrix} w_5 & w_7\\ w_6 & w_8\end{bmatrix}$, and $dX$ must be 004's
+# $\partial E_{total}/\partial H1_{final}$ and $\partial E_{total}/\partial H2_{final}$.
 #
 # **Exercise.** `dense_backward(dZ, X, W)` returns the tuple `(dX, dW, db)`.
 
 # %% nbgrader={"grade_id": "dense_backward_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dense_backward(dZ, X, W):
-    """Given dL/dZ of Z = X W + b: (dL/dX, dL/dW, dL/db) = (dZ W^T, X^T dZ, column sums of dZ)."""
+    """Backward through Z = X W + b: from dZ = ∂L/∂Z (n, d_out), X (n, d_in) and W (d_in, d_out),
+    the tuple (∂L/∂X, ∂L/∂W, ∂L/∂b)."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -183,19 +183,23 @@ full_check("activation_forward", activation_forward)
 #
 # Because $A_{nj}$ depends only on $Z_{nj}$, the chain rule is one product per entry:
 #
-# $$dZ = \frac{\partial L}{\partial Z} = dA \odot f'(Z),$$
+# $$dZ = \frac{\partial L}{\partial Z} = dA \odot f'(Z).$$
 #
-# with $f'(z) = 1$ (linear); $\sigma(z)(1 - \sigma(z))$ (sigmoid — 004's $out(1 - out)$);
-# $1 - \tanh^2 z$ (tanh); and $1$ for $z > 0$, $0$ otherwise (ReLU; at exactly $z = 0$ take 0).
-# Note that this function receives $Z$, the **net input**: for the sigmoid you must first compute
-# $\sigma(Z)$ and only then $\sigma(1 - \sigma)$. Applying $a(1 - a)$ to $Z$ itself is a common slip.
+# **Your turn.** Find $f'$ for each kind. The linear one is immediate. The sigmoid's you derived in
+# notebooks 03 and 04, written there with the unit's output. For tanh, write
+# $\tanh z = \sinh z / \cosh z$, use the quotient rule, and then express the result with $\tanh z$
+# itself, as you did for the sigmoid. For ReLU, look at the two pieces of $\max(0, z)$ one at a time
+# (at exactly $z = 0$ there is no slope; take 0 there). Note that this function receives $Z$, the
+# **net input**: a slope written with the output needs the output $f(Z)$ first. Applying it to $Z$
+# itself is a common slip.
 #
 # **Exercise.** `activation_backward(dA, Z, kind)` returns $dA \odot f'(Z)$, and raises `ValueError`
 # for an unknown `kind`.
 
 # %% nbgrader={"grade_id": "activation_backward_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def activation_backward(dA, Z, kind):
-    """dL/dZ = dL/dA * f'(Z) entry by entry, with f' taken at the net input Z."""
+    """∂L/∂Z = ∂L/∂A ⊙ f′(Z) entry by entry, f the activation kind (linear, sigmoid, tanh or relu)
+    and f′ taken at the net input Z."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 
@@ -239,10 +243,14 @@ full_check("mlp_forward", mlp_forward)
 # ## 6. A whole network, backward
 #
 # Start from $dA_L = \partial L/\partial \hat Y$ and walk the layers from the last to the first, each time
-# through the activation and then through the dense layer:
+# through the activation and then through the dense layer, with the two functions you wrote:
 #
-# $$dZ_l = dA_l \odot f_l'(Z_l),\qquad dW_l = A_{l-1}^{\mathsf T}dZ_l,\qquad db_l = \textstyle\sum_{rows} dZ_l,
-# \qquad dA_{l-1} = dZ_l\,W_l^{\mathsf T}.$$
+# ```
+# dZ = activation_backward(dA, Z, kind)          # layer l's Z and kind
+# dA_prev, dW, db = dense_backward(dZ, A_prev, W)  # layer l's input A_prev and weights W
+# ```
+#
+# and `dA_prev` is the next (lower) layer's `dA`.
 #
 # $dA_{l-1}$ is computed with $W_l$ as it was in the forward pass — in this function nothing is updated at
 # all; updating is the job of whoever calls it.
@@ -313,18 +321,18 @@ full_check("mse_batch", mse_batch)
 # %% [markdown]
 # ## 8. Its gradient — where the backward pass starts
 #
-# Each entry $\hat Y_{nj}$ appears in exactly one term of the mean:
+# Each entry $\hat Y_{nj}$ appears in exactly one term of the mean, so $\partial L/\partial \hat Y_{nj}$
+# comes from that term alone.
 #
-# $$\frac{\partial L}{\partial \hat Y_{nj}} = -\frac{2}{N}\left(Y_{nj} - \hat Y_{nj}\right).$$
+# **Your turn.** Differentiate $\frac1N\left(Y_{nj} - \hat Y_{nj}\right)^2$ by $\hat Y_{nj}$: notebook 02
+# did the same for one row, without the $\frac1N$. Keep the $1/N$: without it the gradient is $N$ times
+# too large, which the gradient check below would catch at once.
 #
-# Do not forget the $1/N$: without it the gradient is $N$ times too large, which the gradient check below
-# would catch at once.
-#
-# **Exercise.** `dmse_batch(Y, Y_hat)` returns this array, shaped like `Y_hat`.
+# **Exercise.** `dmse_batch(Y, Y_hat)` returns the array of these derivatives, shaped like `Y_hat`.
 
 # %% nbgrader={"grade_id": "dmse_batch_solution", "grade": false, "solution": true, "locked": false, "schema_version": 3}
 def dmse_batch(Y, Y_hat):
-    """dL/dY_hat of the mean squared error: -2 (Y - Y_hat) / N, N = number of entries."""
+    """∂L/∂Ŷ of the mean squared error L = (1/N)·Σ (Y − Ŷ)² over all N entries, shaped like Y_hat."""
     ### BEGIN SOLUTION
     ### END SOLUTION
 

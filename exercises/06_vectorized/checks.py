@@ -15,11 +15,12 @@ FINITE_DIFFERENCE = "the centred finite difference the grader itself uses"
 KINDS = ("linear", "sigmoid", "tanh", "relu")
 IN_TURN = ("relu", "sigmoid", "tanh", "linear")  # the kind random state i takes: IN_TURN[i % 4]
 DERIVATIVES = "f′ = 1 (linear), σ(Z)(1 − σ(Z)) (sigmoid), 1 − tanh²Z (tanh), 1 where Z > 0 else 0 (relu)"
+ACTIVATION_CHAIN = "∂L/∂Z = ∂L/∂A ⊙ f′(Z), f′ taken at the net input Z"
 SHAPES = "dX has the shape of X (n, d_in), dW that of W (d_in, d_out), db that of b (d_out,)"
 CACHE = ("Return (Y_hat, cache) with one (A_prev, Z) per layer, in order: A_prev is the layer's input "
          "(X for the first layer, not the layer's own output) and Z = A_prev·W + b.")
 MEAN_HINT = ("Off by a constant factor: {what}; N = Y.size counts every entry of Y, rows × columns. "
-             "Check the 1/N and the constants of {formula}.")
+             "Check the 1/N and the other constants (it should compute {formula}).")
 
 
 def _info(name, points, formula, source=SOURCE, **kw):
@@ -252,14 +253,15 @@ EXERCISES = [
         worked=(("004: hidden net inputs of the 2-2-2 network", [X_004, *NET_004[0]]),),
     ),
     Exercise(
-        _info("dense_backward", 2, "(∂L/∂X, ∂L/∂W, ∂L/∂b) = (dZ·Wᵀ, Xᵀ·dZ, Σ_rows dZ)",
+        _info("dense_backward", 2, "(∂L/∂X, ∂L/∂W, ∂L/∂b) of Z = X·W + b, given dZ = ∂L/∂Z",
+              final_formula="(∂L/∂X, ∂L/∂W, ∂L/∂b) = (dZ·Wᵀ, Xᵀ·dZ, Σ_rows dZ)",
               hints={"error": "`{name}` raised {error}{error_detail}. Check the transposes: " + SHAPES
-                              + ", so dX = dZ·Wᵀ and dW = Xᵀ·dZ.",
+                              + "; write down the shapes of the two factors of each product.",
                      "wrong_type_or_shape": "`{name}`: {detail}{where_text}. " + SHAPES
-                                            + ": db sums dZ over the rows (axis 0).",
-                     "mean_instead_of_sum": "db averaged dZ over the rows: it is their sum, Σ_rows dZ, "
-                                            "as dW = Xᵀ·dZ sums over the rows too (any mean belongs in "
-                                            "the loss, not here)."}),
+                                            + ": which axis of dZ does db leave out?",
+                     "mean_instead_of_sum": "db averaged dZ over the rows: every row adds its own share to "
+                                            "∂L/∂b, as it does to ∂L/∂W (any mean belongs in the loss, "
+                                            "not here)."}),
         S.dense_backward,
         _dense_backward_inputs,
         variants={"mean_instead_of_sum": lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.mean(axis=0))},
@@ -274,16 +276,16 @@ EXERCISES = [
         variants={f"sign_flipped/{kind}": _sign_slip(S.activation_forward, kind) for kind in KINDS},
     ),
     Exercise(
-        _info("activation_backward", 2, "∂L/∂Z = ∂L/∂A ⊙ f′(Z), " + DERIVATIVES,
+        _info("activation_backward", 2, ACTIVATION_CHAIN + ", for linear, sigmoid, tanh and relu",
+              final_formula=DERIVATIVES,
               hints={"activation_derivative_on_preactivation":
                      "The a-form of the derivative was applied to Z: this function receives the "
-                     "pre-activation Z, not A = f(Z). Compute σ(Z) (or tanh Z) first: σ′ = σ(Z)(1 − σ(Z)), "
-                     "tanh′ = 1 − tanh²Z, not Z(1 − Z) or 1 − Z².",
+                     "pre-activation Z, not A = f(Z). Compute the activation from Z first, then its slope.",
                      "missing_activation_derivative": "∂L/∂A came back unchanged: multiply it entry by entry "
-                                                      "by f′(Z), " + DERIVATIVES + ".",
-                     "wrong_value": "Wrong value{where_text}{failed_text}. ∂L/∂Z = ∂L/∂A ⊙ f′(Z) with "
-                                    + DERIVATIVES + ".",
-                     **_sign_slip_hints("∂L/∂Z = ∂L/∂A ⊙ f′(Z), " + DERIVATIVES)}),
+                                                      "by the activation's slope f′(Z).",
+                     "wrong_value": "Wrong value{where_text}{failed_text}. " + ACTIVATION_CHAIN + ": compare "
+                                    "your f′ of each kind with a finite difference of activation_forward.",
+                     **_sign_slip_hints(ACTIVATION_CHAIN)}),
         S.activation_backward,
         _activation_backward_inputs,
         worked=_every_kind(GRID, GRID_dA),
@@ -327,9 +329,10 @@ EXERCISES = [
         variants={"constant_factor": lambda Y, Y_hat: float(np.sum((Y - Y_hat) ** 2))},
     ),
     Exercise(
-        _info("dmse_batch", 2, "∂L/∂Ŷ = −2(Y − Ŷ)/N, N the number of entries of Y",
-              hints={"constant_factor": MEAN_HINT.format(what="L is a mean, so its gradient keeps the 1/N",
-                                                         formula="{formula}")}),
+        _info("dmse_batch", 2, "∂L/∂Ŷ for L = (1/N)·Σ (Y − Ŷ)², N the number of entries of Y",
+              final_formula="∂L/∂Ŷ = −2(Y − Ŷ)/N",
+              hints={"constant_factor": MEAN_HINT.format(what="L is a mean over the N entries: does its 1/N "
+                                                              "survive differentiation?", formula="{formula}")}),
         S.dmse_batch,
         _targets_and_predictions,
         variants={"constant_factor": lambda Y, Y_hat: -2 * (Y - Y_hat)},

@@ -31,6 +31,9 @@ class ExerciseInfo:
     uses: tuple = ()
     arguments: tuple = ()  # the parameter names, in order
     may_change: tuple = ()  # the parameters it may change in place; any other change is a mistake
+    # The answer itself (formula says what is computed, by name): shown once the learner's function
+    # passes and to the instructor, never in a failure message.
+    final_formula: str = ""
 
 
 @dataclass(frozen=True)

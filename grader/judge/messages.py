@@ -1,6 +1,7 @@
 """Learner-facing messages, one template per diagnosis code.
 
-Every message points at the formula and what to look at in it, never at the expected value.
+Every message names what the exercise computes ({formula}) and where to look, never the expected
+value and never the final formula (ExerciseInfo.final_formula), which the learner is to derive.
 An exercise may replace any template with a hint of its own (ExerciseInfo.hints).
 """
 
@@ -15,23 +16,30 @@ TEMPLATES = {
     "non_finite": "`{name}` returned NaN or infinity{where_text}: look for a division by zero, "
                   "log(0), an exp that overflows, or an entry of an np.empty array never written. "
                   "It should compute {formula}.",
-    "sign_flipped": "The sign is flipped: your result is minus the right one. In {formula}, "
-                    "check the order of the terms inside the brackets and the leading minus.",
-    "constant_factor": "Off by a constant factor: your result is {factor} times the right one. "
-                       "Check the constants in {formula}.",
+    "sign_flipped": "The sign is flipped: your result is minus the right one (it should compute "
+                    "{formula}). Check the order of the terms inside brackets and every minus sign "
+                    "along the way.",
+    "constant_factor": "Off by a constant factor: your result is {factor} times the right one (it should "
+                       "compute {formula}). Check the constants your derivation brings in.",
     "missing_activation_derivative": "The activation's derivative is missing: the chain rule passes "
-                                     "through σ, so multiply by σ′ = a(1 − a). {formula}",
-    "activation_derivative_on_preactivation": "σ′ was applied to the pre-activation z; a(1 − a) needs "
-                                              "the activation a = σ(z). {formula}",
-    "wrong_input": "The right formula fed with the wrong quantity: {formula} — check which input, "
-                   "weight or unit each factor belongs to.",
+                                     "through σ, so its slope σ′ is one of the factors. It should "
+                                     "compute {formula}.",
+    "activation_derivative_on_preactivation": "σ′ was applied to the pre-activation z: the slope written "
+                                              "with the activation needs a = σ(z). It should compute "
+                                              "{formula}.",
+    "wrong_input": "The right formula fed with the wrong quantity (it should compute {formula}): check "
+                   "which input, weight or unit each factor belongs to.",
     "used_updated_weights": "The hidden-layer gradients used weights that were already updated; every "
-                            "gradient of a step must use the weights from before the step. {formula}",
+                            "gradient of a step must use the weights from before the step. It should "
+                            "compute {formula}.",
     "wrong_value": "Wrong value{where_text}{failed_text}. It should compute {formula}.",
-    "wrong_activation": "The units use another activation than the formula's: {formula}.",
-    "wrong_loss": "That is the derivative of another loss than this network's: {formula}.",
-    "mean_instead_of_sum": "A sum over the batch became a mean (or the reverse): {formula}.",
-    "wrong_row_order": "The rows were taken in another order than the loop's: {formula}.",
+    "wrong_activation": "The units use another activation than this network's (it should compute "
+                        "{formula}).",
+    "wrong_loss": "That is the derivative of another loss than this network's (it should compute "
+                  "{formula}).",
+    "mean_instead_of_sum": "A sum over the batch became a mean (or the reverse); it should compute "
+                           "{formula}.",
+    "wrong_row_order": "The rows were taken in another order than the loop's (it should compute {formula}).",
     "mutated_input": "`{name}` changed its argument `{argument}` in place. It must leave its arguments "
                       "as they were and return a new value (the caller may still need the old one): "
                       "write `x = x - …` or work on a copy, not `x -= …` or `x[i] = …` on an argument.",

@@ -3,7 +3,8 @@
 Shipped next to each student notebook as the package `backprop_selfcheck`, with the file
 public_cases.json beside this module (the course's grading policy, and for each exercise the
 documents' worked cases and a few random states, with their expected outputs and the reference's
-calls of other exercises). It holds no reference implementation and no hidden case.
+calls of other exercises; an exercise's final formula sealed, for a right function to open). It
+holds no reference implementation, no hidden case and no final formula in the clear.
 """
 import json
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import given, messages, wire
+from . import given, messages, sealed, wire
 from .diagnose import PASSED, CaseRecord, ExerciseInfo, Result, judge, unavailable
 from .errors import UnknownExercise
 from .run import call
@@ -65,7 +66,8 @@ def result(name: str, function: object, carry_forward: bool | None = None) -> Re
 def check(name: str, function: object) -> None:
     """Print a verdict for one exercise; raise AssertionError with the diagnosis when it fails.
 
-    The documents' worked cases are shown with the learner's own answer beside them.
+    The documents' worked cases are shown with the learner's own answer beside them and, once the
+    function is right, the exercise's final formula.
     Returns None: nbgrader would read a number shown by a test cell as its score.
     """
     outcome = result(name, function)
@@ -73,6 +75,9 @@ def check(name: str, function: object) -> None:
     if outcome.diagnosis in PASSED:
         print(f"✔ {name}: {outcome.message} ({messages.points(outcome.max_score)} when graded; "
               f"the grader also tries hidden cases)")
+    formula = unlocked_formula(name, function) if outcome.diagnosis == "ok" else None
+    if formula:
+        print(f"  the formula: {formula}")
     for case in cases if callable(function) else ():
         if case.worked:
             answer = call(function, case.inputs, fresh=True)
@@ -80,6 +85,18 @@ def check(name: str, function: object) -> None:
             print(f"  {case.label}\n    yours: {shown}")
     if outcome.diagnosis not in PASSED:
         raise AssertionError(f"✘ {name} [{outcome.diagnosis}]: {outcome.message}  (source: {info.source})")
+
+
+def unlocked_formula(name: str, function: object) -> str | None:
+    """The exercise's final formula, opened with function's own outputs on the unlocking inputs
+    (judge.sealed); None when it has none or they are not the right ones."""
+    lock = _exercises()[name].get("formula_lock")
+    if lock is None:
+        return None
+    outcomes = [call(function, wire.decode(inputs), fresh=True) for inputs in lock["inputs"]]
+    if any(o.error or o.timed_out for o in outcomes):
+        return None
+    return sealed.unseal(lock, [o.value for o in outcomes])
 
 
 def short(value: object, width: int = 160) -> str:

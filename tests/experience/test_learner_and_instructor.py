@@ -65,7 +65,10 @@ def test_the_learners_notebook_says_sign(course, tmp_path):
     outputs = _cell(nb, "test_dL_dyhat").outputs
     error = next(o for o in outputs if o.output_type == "error")
     assert error.ename == "AssertionError" and "[sign_flipped]" in error.evalue and "sign" in error.evalue
-    assert "which of y and ŷ comes first" in error.evalue
+    assert "order of y and ŷ" in error.evalue
+    assert "−2(y − ŷ)" not in error.evalue and "the formula" not in error.evalue  # sam is to derive it
+    carried = "".join(o.get("text", "") for o in _cell(nb, "test_dL_dW2_11").outputs)
+    assert "✔ dL_dW2_11: Right, given a correct `dL_dyhat`" in carried and "the formula" not in carried
     passed = "".join(o.get("text", "") for o in _cell(nb, "test_mse_loss").outputs)
     assert "✔ mse_loss" in passed and "121" in passed  # the document's worked case beside the answer
 
@@ -101,6 +104,7 @@ def test_class_report_carries_its_pictures(course):
     for image in images:
         assert base64.b64decode(image).startswith(b"\x89PNG")
     assert "flipped the sign" in html and "dL_dyhat" in html
+    assert '<div class="formula">∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)</div>' in html  # the instructor's page has it
 
 
 def test_report_ranks_exercises_and_names_shares():
@@ -111,6 +115,14 @@ def test_report_ranks_exercises_and_names_shares():
     html = render(rows)
     assert html.index("<code>dL_dyhat</code>") < html.index("<code>mse_loss</code>")  # hardest first
     assert "38% flipped the sign" in html and "12% were off by a constant factor" in html
+    assert 'class="formula"' not in html
+
+
+def test_report_shows_the_instructor_each_exercises_formula():
+    rows = [{"student_id": "s1", "assignment": A, "exercise": "dL_dyhat", "score": 0, "max_score": 1,
+             "diagnosis": "sign_flipped"}]
+    html = render(rows, formulas={"dL_dyhat": "∂L/∂ŷ = −2(y − ŷ) <b>"})
+    assert '<code>dL_dyhat</code><div class="formula">∂L/∂ŷ = −2(y − ŷ) &lt;b&gt;</div>' in html
 
 
 @pytest.mark.slow

@@ -62,8 +62,8 @@ def dL_dx1(y, y_hat, W2_11, W1_11, W2_21, W1_12):
 
 EXERCISES = [
     Exercise(
-        ExerciseInfo("dL_dx1", "02_regression", 1, "∂L/∂x1 = −2(y − ŷ)(W2_11·W1_11 + W2_21·W1_12)",
-                     "ml101, week 3"),
+        ExerciseInfo("dL_dx1", "02_regression", 1, "∂L/∂x1 for L = (y − ŷ)²", "ml101, week 3",
+                     final_formula="∂L/∂x1 = −2(y − ŷ)(W2_11·W1_11 + W2_21·W1_12)"),
         dL_dx1,
         lambda rng: [float(v) for v in rng.normal(size=6)],
         variants={"wrong_input": lambda y, y_hat, W2_11, W1_11, W2_21, W1_12: -2 * (y - y_hat) * W2_11 * W1_11},
@@ -359,16 +359,21 @@ def test_the_courses_own_exercise_is_diagnosed_and_self_checked(course):
     assert rows[("s4-slips", "dL_dx1")]["diagnosis"] == "sign_flipped"
     assert rows[("s6-one-path", "dL_dx1")]["diagnosis"] == "wrong_input"
     assert rows[("s4-slips", "mse_loss")]["diagnosis"] == "constant_factor"
-    assert not list((root / "release").rglob("checks")) and "def dL_dx1" not in \
-        (root / "release" / A / "backprop_selfcheck" / "public_cases.json").read_text(encoding="utf-8")
+    public = (root / "release" / A / "backprop_selfcheck" / "public_cases.json").read_text(encoding="utf-8")
+    assert not list((root / "release").rglob("checks")) and "def dL_dx1" not in public
+    final = "∂L/∂x1 = −2(y − ŷ)(W2_11·W1_11 + W2_21·W1_12)"
+    assert final not in public  # sealed: the learner's right function opens it
     probe = textwrap.dedent("""
-        from backprop_selfcheck import result as check
+        from backprop_selfcheck import check, result
         good = lambda y, y_hat, W2_11, W1_11, W2_21, W1_12: -2 * (y - y_hat) * (W2_11 * W1_11 + W2_21 * W1_12)
-        print(check("dL_dx1", good).diagnosis, check("dL_dx1", lambda *a: -good(*a)).diagnosis)
+        print(result("dL_dx1", good).diagnosis, result("dL_dx1", lambda *a: -good(*a)).diagnosis)
+        check("dL_dx1", good)
     """)
     done = subprocess.run([sys.executable, "-c", probe], cwd=root / "release" / A, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": ""}, timeout=60)
-    assert done.stdout.split() == ["ok", "sign_flipped"], done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["ok", "sign_flipped"], done.stderr[-2000:]
+    assert f"  the formula: {final}" in lines
 
 
 @pytest.mark.slow

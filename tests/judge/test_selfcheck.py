@@ -116,6 +116,9 @@ def test_package_layout(package_dir):
 
 def test_correct_function_prints_a_tick(learner_run):
     assert "✔ dL_dyhat: Correct on both cases. (1 point when graded" in learner_run
+    # and, opened with the learner's own right answers, the formula the exercise kept to itself
+    assert "\n  the formula: ∂L/∂ŷ = −2(y − ŷ) = 2(ŷ − y)\n" in learner_run
+    assert learner_run.count("the formula:") == 1  # not for the wrong ones, nor for a carried-forward one
     assert "DIAGNOSIS ok 1 1" in learner_run
     assert "RETURNED None" in learner_run  # nbgrader would read a returned number as a score
 
@@ -178,8 +181,8 @@ def test_no_file_imports_solutions_or_grader(package_dir):
             for module in modules:
                 assert module.split(".")[0] not in ("solutions", "grader"), f"{path.name} imports {module}"
                 assert module.split(".")[0] in ("numpy", "json", "functools", "pathlib", "copy", "math",
-                                                "dataclasses", "fractions", "collections", "linecache", "os", "dis", "difflib",
-                                                "types"), module
+                                                "dataclasses", "fractions", "collections", "linecache", "os", "dis",
+                                                "difflib", "hashlib", "types"), module
 
 
 def _reference_lines():
