@@ -158,8 +158,10 @@ class StepLines:
 
 
 def _can_encode(stream: TextIO, text: str) -> bool:
+    """Whether stream can write text (a stream without an encoding, such as a StringIO, writes any)."""
+    encoding = getattr(stream, "encoding", None)
     try:
-        text.encode(getattr(stream, "encoding", None) or "ascii")
+        text.encode(encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
         return False
     return True

@@ -17,15 +17,15 @@ from .errors import CommandError, ReleaseConflict
 
 
 def create_gradebook(db_url: str) -> None:
-    """Give a gradebook database without tables nbgrader's schema, stamped with the newest alembic
-    revision of nbgrader's migrations, as nbgrader's Gradebook does when it first opens one, but in
-    this process: nbgrader asks a subprocess (`alembic heads`) for the revision, which costs seconds.
-    A database that has tables is left as it is; CommandError when it cannot be reached."""
-    from alembic.migration import MigrationContext
+    """Give a gradebook database without tables nbgrader's tables and the alembic_version table
+    naming the newest revision of nbgrader's migrations, the very statements nbgrader's Gradebook
+    runs when it first opens a database, but in this process: nbgrader asks a subprocess (`alembic
+    heads`) for the revision, which costs seconds. A database that has tables is left as it is;
+    CommandError when it cannot be opened."""
     from alembic.script import ScriptDirectory
     from nbgrader.api import Base
     from nbgrader.dbutil import ALEMBIC_DIR
-    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import create_engine, inspect, text
     from sqlalchemy.exc import SQLAlchemyError
     try:
         engine = create_engine(db_url, future=True)
@@ -34,7 +34,9 @@ def create_gradebook(db_url: str) -> None:
                 if inspect(connection).get_table_names():
                     return
                 Base.metadata.create_all(bind=connection)
-                MigrationContext.configure(connection).stamp(ScriptDirectory(ALEMBIC_DIR), "head")
+                connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                                   {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
         finally:
             engine.dispose()
     except SQLAlchemyError as exc:
