@@ -17,6 +17,7 @@ DIST = "backprop-course"
 EXAMPLES = """examples:
   backprop-course release --course ~/course
   backprop-course release --course ~/course --reset 02_regression
+  backprop-course release --course ~/course --jobs 1   # one notebook at a time in the release gate
   backprop-course collect --course ~/course --from canvas-export.zip
   backprop-course collect --course ~/course --from moodle-export.zip --roster roster.csv
   backprop-course export --course ~/course --format canvas --out canvas-grades.csv
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     release.add_argument("--reset", metavar="ASSIGNMENT", action="append",
                          help="take the package's source notebook of ASSIGNMENT again, even if you edited yours "
                               "(yours is backed up under .backprop-course/backups/; repeatable)")
+    release.add_argument("--jobs", type=int, default=None,
+                         help="notebooks the release gate runs at once, each in its own kernel (default: all "
+                              "cores); the files released are the same whatever the number")
 
     grade = commands.add_parser("grade", help="grade DIR/submitted/<student>/<assignment>/*.ipynb",
                                 epilog="example:\n  backprop-course grade --course ~/course --jobs 2",
@@ -158,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             args.course = course(args.course, args.command)
         if args.command == "release":
             from .release import release
-            release(args.course, args.assignment, reset=args.reset, quiet=args.quiet)
+            release(args.course, args.assignment, reset=args.reset, quiet=args.quiet, jobs=args.jobs)
         elif args.command == "grade":
             from .grade import grade
             summary = grade(args.course, args.assignment, jobs=args.jobs, force=args.force, dask=args.dask,

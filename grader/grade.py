@@ -30,7 +30,6 @@ grade_remote); the outputs are sorted, so they depend on neither. The reports ar
 result files, and the gradebook in transactions of GRADEBOOK_BATCH submissions, so memory does not
 grow with the class.
 """
-import os
 import queue
 import sys
 import threading
@@ -46,7 +45,7 @@ from .errors import CommandError, SandboxFailure
 from .judge import wire
 from .judge.diagnose import PASSED, Result, judge, unavailable
 from .judge.given import UNSEEN, culprits_sentence, judge_given
-from .progress import Progress
+from .progress import Progress, jobs_or_cores
 from .results import RESULTS, SubmissionGrade
 from .sandbox import confine
 
@@ -506,9 +505,7 @@ def grade(course, assignments=None, jobs: int | None = None, force: bool = False
     policy: course_config's CARRY_FORWARD or STRICT for this run (None: the course's setting)."""
     start = time.monotonic()
     limits = limits or sandbox.Limits()
-    jobs = jobs or os.cpu_count() or 1
-    if jobs < 1:
-        raise CommandError("--jobs must be at least 1")
+    jobs = jobs_or_cores(jobs)
     root = discover.course_dir(course)
     known = discover.assignments(root)
     chosen = discover.chosen_assignments(assignments, known)

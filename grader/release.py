@@ -11,19 +11,21 @@
 3. nbgrader generate_assignment builds release/<a>/ there, into a gradebook of the staging's own;
 4. gate    every source notebook passes its own tests in a real kernel, every student version
            fails only on its NotImplementedError stubs, and every graded cell has the same points
-           in the source, the student version and the gradebook;
+           in the source, the student version and the gradebook. The kernels run `jobs` at a time
+           while 2 and 3 go on: a source notebook's as soon as it is staged, a student version's
+           as soon as nbgrader has written it;
 5. install source/<a>/ and nbgrader_config.py into DIR; nbgrader generate_assignment again, in DIR,
            with the course's configuration: release/<a>/ and the course's own gradebook (whatever
            database it configures), whose points are checked once more. submitted/, autograded/,
            feedback/, other assignments and any other file of the instructor stay as they are;
 6. secret  the course's secret, made once (grader.seeds): the seed of its hidden cases.
 
-Nothing is written to DIR before the gate has passed.
+Nothing is written to DIR before the gate has passed. Progress goes to stderr (grader.progress):
+a line per assignment through the steps source, generate, student and install.
 """
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +35,12 @@ from exercises import ASSIGNMENTS
 
 from . import catalogue, course_config, course_state, seeds, source_notebook
 from .errors import CommandError, ReleaseConflict
-from .release_gate import Run, gate
+from .progress import StepLines, jobs_or_cores
+from .release_gate import Gate, Run
 from .release_nbgrader import cell_points, check_points, check_submissions, generate, gradebook_points
 from .selfcheck_package import write_selfcheck
+
+STEPS = ("source", "generate", "student", "install")  # the steps of an assignment, as progress shows them
 
 
 @dataclass(frozen=True)
@@ -86,35 +91,38 @@ def sources(root: Path, assignments: list[str], reset: list[str]) -> list[Source
     return out
 
 
-def stage(root: Path, staging: Path, chosen: list[Source], cat: catalogue.Catalogue) -> list[str]:
-    """Lay out the course to release in staging, starting from what root already holds; return
-    the settings added to nbgrader_config.py and warnings about it."""
+def stage_config(root: Path, staging: Path) -> tuple[list[str], list[str]]:
+    """Write staging's nbgrader_config.py (root's, merged with what the package needs) and root's
+    local configuration file; return the settings added to nbgrader_config.py and warnings about it."""
     text, added, warnings = course_config.merged(root)
     for name in (course_config.CONFIG_FILE, course_config.LOCAL_CONFIG_FILE):
         if (root / name).is_file():
             shutil.copy2(root / name, staging / name)
     (staging / course_config.CONFIG_FILE).write_text(text, encoding="utf-8")
-    policy = course_config.policy(staging)
-    for source in chosen:
-        target = staging / "source" / source.assignment
-        if (root / "source" / source.assignment).is_dir():  # keep files the instructor added next to the notebook
-            shutil.copytree(root / "source" / source.assignment, target,
-                            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-        target.mkdir(parents=True, exist_ok=True)
-        (staging / source.relative).write_bytes(source.data)
-        write_selfcheck(target, source.assignment, cat, policy)
     return added, warnings
+
+
+def stage(root: Path, staging: Path, source: Source, cat: catalogue.Catalogue, policy: str) -> None:
+    """Lay out staging/source/<a>/: the files root keeps next to the notebook, the notebook to
+    release, and its self-check package."""
+    target = staging / "source" / source.assignment
+    if (root / "source" / source.assignment).is_dir():  # keep files the instructor added next to the notebook
+        shutil.copytree(root / "source" / source.assignment, target,
+                        ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
+    target.mkdir(parents=True, exist_ok=True)
+    (staging / source.relative).write_bytes(source.data)
+    write_selfcheck(target, source.assignment, cat, policy)
 
 
 def _read(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(path, as_version=4)
 
 
-def check_cells(root: Path, staging: Path, source: Source, cat: catalogue.Catalogue) -> None:
+def check_cells(root: Path, source: Source, cat: catalogue.Catalogue) -> None:
     """Before the gate: ReleaseConflict unless the course's own checks have their test cells in the
     notebook and the course's gradebook can take the notebook's cells."""
     a = source.assignment
-    nb = _read(staging / source.relative)
+    nb = nbformat.reads(source.data.decode("utf-8"), as_version=4)
     points = cell_points(nb)
     for name in cat.names(a):
         if name not in catalogue.EXERCISES and f"test_{name}" not in points:
@@ -133,10 +141,32 @@ def check_staged_points(staging: Path, source: Source, db_url: str) -> None:
                      "the gradebook": gradebook_points(staging, a, db_url)})
 
 
-def gate_runs(staging: Path, assignments: list[str]) -> Iterator[Run]:
-    for a in assignments:
-        for kind, folder in (("source", "source"), ("student", "release")):
-            yield Run(kind, staging / folder / a / f"{a}.ipynb", f"{folder}/{a}/{a}.ipynb")
+def gate_runs(staging: Path, assignment: str) -> tuple[Run, Run]:
+    """The gate's notebooks of an assignment in staging: its source notebook and its student version."""
+    return tuple(Run(assignment, kind, staging / folder / assignment / f"{assignment}.ipynb",
+                     f"{folder}/{assignment}/{assignment}.ipynb")
+                 for kind, folder in (("source", "source"), ("student", "release")))
+
+
+def build_and_gate(root: Path, staging: Path, chosen: list[Source], cat: catalogue.Catalogue, db_url: str,
+                   jobs: int, lines: StepLines) -> list[str]:
+    """Stage each assignment and run nbgrader's generate_assignment on it in staging, into the
+    gradebook at db_url, while the gate runs jobs kernels at a time: a source notebook is queued as
+    soon as it is staged, a student version as soon as nbgrader has written it. Every problem the
+    gate found, in course order."""
+    policy = course_config.policy(staging)
+    runs = {s.assignment: gate_runs(staging, s.assignment) for s in chosen}
+    with Gate(jobs, course=root, started=lambda run: lines.begin(run.assignment, run.kind),
+              finished=lambda run, problems: lines.end(run.assignment, run.kind, not problems)) as gate:
+        for source in chosen:
+            stage(root, staging, source, cat, policy)
+            gate.submit(runs[source.assignment][0])
+        for a, (_, student) in runs.items():
+            with lines.step(a, "generate"):
+                generate(staging, a, db_url=db_url)
+            gate.submit(student)
+        found = gate.problems()
+    return [problem for pair in runs.values() for run in pair for problem in found[run]]
 
 
 def _replace(staged, target):
@@ -158,22 +188,28 @@ def _replace(staged, target):
         incoming.replace(target)
 
 
-def install(staging: Path, root: Path, chosen: list[Source], config_changed: bool) -> None:
+def install(staging: Path, root: Path, chosen: list[Source], config_changed: bool,
+            lines: StepLines) -> list[str]:
     """Put the staged sources and configuration into root, then let nbgrader generate the
-    student versions and the gradebook entries there, with the course's own configuration."""
+    student versions and the gradebook entries there, with the course's own configuration.
+    Return a line for each source notebook of the instructor's that was backed up."""
     root.mkdir(parents=True, exist_ok=True)
+    backups = []
     for source in chosen:
         if source.origin == "reset":
-            print(f"{source.relative}: your version is kept as {course_state.back_up(root, source.relative)}")
+            backups.append(f"{source.relative}: your version is kept as "
+                           f"{course_state.back_up(root, source.relative)}")
         _replace(staging / "source" / source.assignment, root / "source" / source.assignment)
     if config_changed:
         _replace(staging / course_config.CONFIG_FILE, root / course_config.CONFIG_FILE)
     course_state.record(root, {s.relative: s.data for s in chosen if s.origin != "kept"})  # theirs stays theirs
     for source in chosen:
         a = source.assignment
-        generate(root, a)
-        check_points(a, {"the source notebook": cell_points(_read(root / source.relative)),
-                         "the course's gradebook": gradebook_points(root, a)})
+        with lines.step(a, "install"):
+            generate(root, a)
+            check_points(a, {"the source notebook": cell_points(_read(root / source.relative)),
+                             "the course's gradebook": gradebook_points(root, a)})
+    return backups
 
 
 def _summary(root: Path, source: Source, cat: catalogue.Catalogue) -> str:
@@ -205,11 +241,13 @@ def _notes(root: Path, chosen: list[Source], cat: catalogue.Catalogue, new_confi
 
 
 def release(course: str | Path, assignments: list[str] | None = None, reset: list[str] | None = None,
-            quiet: bool = False) -> list[str]:
+            quiet: bool = False, jobs: int | None = None) -> list[str]:
     """Build or update the nbgrader course directory `course`; return the released assignments.
     reset: assignments whose source notebook goes back to the package's version, even if edited;
-    quiet: print only warnings and the final line."""
+    quiet: print only warnings and the final line; jobs: notebooks the gate runs at once
+    (default: one per core). The files released do not depend on jobs."""
     started = time.monotonic()
+    jobs = jobs_or_cores(jobs)
     root = course_root(course)
     reset = choose(reset) if reset else []
     named = list(assignments or []) + reset  # --reset A releases A; with --assignment, those too
@@ -222,20 +260,21 @@ def release(course: str | Path, assignments: list[str] | None = None, reset: lis
                            "to one of them")
     with tempfile.TemporaryDirectory(prefix="backprop-release-") as tmp:
         staging = Path(tmp)
-        added, warnings = stage(root, staging, chosen, cat)
+        added, warnings = stage_config(root, staging)
         for source in chosen:  # what cannot be installed is refused before the gate runs
-            check_cells(root, staging, source, cat)
+            check_cells(root, source, cat)
         staged_db = "sqlite:///" + str(staging / "gradebook.db")
-        for source in chosen:
-            generate(staging, source.assignment, db_url=staged_db)
-        problems = gate(gate_runs(staging, [s.assignment for s in chosen]), course=root)
-        if problems:
-            more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-            raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
-        for source in chosen:
-            check_staged_points(staging, source, staged_db)
-        new_config = not (root / course_config.CONFIG_FILE).exists()
-        install(staging, root, chosen, config_changed=bool(added) or new_config)
+        with StepLines([s.assignment for s in chosen], STEPS, quiet=quiet) as lines:
+            problems = build_and_gate(root, staging, chosen, cat, staged_db, jobs, lines)
+            if problems:
+                more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+                raise CommandError(f"release gate failed, nothing released: {problems[0]}{more}")
+            for source in chosen:
+                check_staged_points(staging, source, staged_db)
+            new_config = not (root / course_config.CONFIG_FILE).exists()
+            backups = install(staging, root, chosen, bool(added) or new_config, lines)
+    for line in backups:
+        print(line)
     _, made = seeds.ensure(root)
     if not quiet:
         _notes(root, chosen, cat, new_config, added, made)

@@ -7,15 +7,17 @@
   NotImplementedError, or a self-check reporting the exercise as `not_implemented`.
 
 Each notebook runs in a scratch copy of its assignment directory (so nothing it writes ships),
-several at a time: the kernels are separate processes, the threads only wait on them.
+several at a time: the kernels are separate processes, the threads only wait on them. A notebook's
+kernel starts as soon as the notebook is handed to the Gate, while release is still building the
+others, and is killed as soon as its last cell has run.
 """
 import os
 import shutil
 import subprocess
 import site
 import tempfile
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +36,9 @@ NO_GRADER = f" (the {KERNEL!r} kernel must run the Python where backprop-course 
 
 @dataclass(frozen=True)
 class Run:
-    """One notebook to run: `kind` is "source" or "student"; `label` names it in messages."""
+    """One notebook of an assignment to run: `kind` is "source" or "student"; `label` names it in
+    messages."""
+    assignment: str
     kind: str
     notebook: Path
     label: str
@@ -63,7 +67,8 @@ def execute(notebook: Path, env: dict[str, str]) -> nbformat.NotebookNode:
         shutil.copytree(notebook.parent, workdir, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
         nb = nbformat.read(workdir / notebook.name, as_version=4)
         client = NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT, startup_timeout=STARTUP_TIMEOUT,
-                                allow_errors=True, resources={"metadata": {"path": str(workdir)}})
+                                allow_errors=True, resources={"metadata": {"path": str(workdir)}},
+                                shutdown_kernel="immediate")  # a polite shutdown waits most of a second
         client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own log, not the cells'
         return nb
 
@@ -142,14 +147,36 @@ def check(run: Run, env: dict[str, str]) -> list[str]:
             for where, reason in problems]
 
 
-def gate(runs: Iterable[Run], workers: int | None = None, course: Path | None = None) -> list[str]:
-    """Run the notebooks in parallel; every problem found, in the order of runs. course: the
-    course directory whose own checks the hidden tests may call."""
-    runs = list(runs)
-    if not runs:
-        return []
-    env = kernel_env(course)
-    workers = max(1, min(len(runs), workers or os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda run: check(run, env), runs))
-    return [problem for problems in results for problem in problems]
+class Gate:
+    """Run notebooks in fresh kernels, jobs at a time, from the moment each is submitted.
+
+    started(run) and finished(run, problems) are called from the worker threads. Leaving the
+    `with` block cancels the notebooks not started yet and waits for the running ones."""
+
+    def __init__(self, jobs: int, course: Path | None = None, started: Callable[[Run], None] | None = None,
+                 finished: Callable[[Run, list[str]], None] | None = None):
+        self.env = kernel_env(course)
+        self.started, self.finished = started, finished
+        self.pool = ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="release-gate")
+        self.runs: dict[Run, Future] = {}
+
+    def __enter__(self) -> "Gate":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, run: Run) -> None:
+        self.runs[run] = self.pool.submit(self._check, run)
+
+    def problems(self) -> dict[Run, list[str]]:
+        """Wait for every submitted notebook; the problems of each (none: it passed)."""
+        return {run: future.result() for run, future in self.runs.items()}
+
+    def _check(self, run: Run) -> list[str]:
+        if self.started:
+            self.started(run)
+        problems = check(run, self.env)
+        if self.finished:
+            self.finished(run, problems)
+        return problems

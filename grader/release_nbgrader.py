@@ -7,10 +7,7 @@ generate_assignment` run by hand in the course directory gives the same result.
 """
 from __future__ import annotations
 
-import os
 import re
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -19,17 +16,32 @@ from .course_config import load_config, missing_database, open_gradebook
 from .errors import CommandError, ReleaseConflict
 
 
-@contextmanager
-def _alembic_on_path():
-    """nbgrader's Gradebook runs the `alembic` script when it creates a database; make sure the
-    one installed next to this Python is found even when its environment is not activated."""
-    scripts = str(Path(sys.executable).parent)
-    old = os.environ.get("PATH", "")
-    os.environ["PATH"] = os.pathsep.join([scripts, old]) if old else scripts
+def create_gradebook(db_url: str) -> None:
+    """Give a gradebook database without tables nbgrader's tables and the alembic_version table
+    naming the newest revision of nbgrader's migrations, the very statements nbgrader's Gradebook
+    runs when it first opens a database, but in this process: nbgrader asks a subprocess (`alembic
+    heads`) for the revision, which costs seconds. A database that has tables is left as it is;
+    CommandError when it cannot be opened."""
+    from alembic.script import ScriptDirectory
+    from nbgrader.api import Base
+    from nbgrader.dbutil import ALEMBIC_DIR
+    from sqlalchemy import create_engine, inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
     try:
-        yield
-    finally:
-        os.environ["PATH"] = old
+        engine = create_engine(db_url, future=True)
+        try:
+            with engine.begin() as connection:
+                if inspect(connection).get_table_names():
+                    return
+                Base.metadata.create_all(bind=connection)
+                connection.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+                connection.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"),
+                                   {"head": ScriptDirectory(ALEMBIC_DIR).get_current_head()})
+        finally:
+            engine.dispose()
+    except SQLAlchemyError as exc:
+        raise CommandError(f"cannot open the gradebook's database (CourseDirectory.db_url): "
+                           f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}") from None
 
 
 _EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*")
@@ -57,9 +69,9 @@ def generate(root: str | Path, assignment: str, db_url: str | None = None) -> Pa
     config.CourseDirectory.root = str(Path(root).resolve())
     if db_url:
         config.CourseDirectory.db_url = db_url
-    with _alembic_on_path():
-        api = NbGraderAPI(config=config)
-        result = api.generate_assignment(assignment, force=True, create=True)
+    api = NbGraderAPI(config=config)
+    create_gradebook(api.coursedir.db_url)
+    result = api.generate_assignment(assignment, force=True, create=True)
     if not result.get("success"):
         raise CommandError(f"nbgrader generate_assignment {assignment} failed: {_reason(result)}")
     notebook = Path(root) / "release" / assignment / f"{assignment}.ipynb"
@@ -114,9 +126,9 @@ def check_submissions(root: str | Path, assignment: str, nb: nbformat.NotebookNo
     """ReleaseConflict when nb adds or removes cells of an assignment the course's gradebook already
     has submissions of: nbgrader's generate_assignment refuses that, so release says it before
     anything is written."""
-    from nbgrader.api import MissingEntry
     if not Path(root).is_dir() or missing_database(root):
         return
+    from nbgrader.api import MissingEntry
     with open_gradebook(root) as gb:
         try:
             notebook = gb.find_notebook(assignment, assignment)

@@ -16,6 +16,7 @@ import nbformat
 import pytest
 
 import grader
+from exercises import ASSIGNMENTS
 from grader import samples
 from grader.class_report import render
 from grader.grade import grade
@@ -132,6 +133,8 @@ def test_cli_demo_exits_0(tmp_path):
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "class report:" in done.stdout and "isolation:" in done.stdout
+    released = [line.split()[0] for line in done.stderr.splitlines() if "  install ✔  " in line]
+    assert released == list(ASSIGNMENTS)  # release's progress: a line per assignment, stderr not a terminal
     table = {line.split()[0]: line.split()[-1] for line in done.stdout.splitlines()
              if line.split() and line.split()[0] in ("perfect", "struggling", "hostile")}
     assert table["perfect"] == "100/100" and table["struggling"] != "100/100" and table["hostile"] != "100/100"

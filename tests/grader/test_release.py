@@ -6,9 +6,11 @@ and nbgrader see there.
 """
 import ast
 import csv
+import io
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +27,7 @@ from grader import source_notebook
 from grader.cli import CommandError, main
 from grader.release import release
 from grader.release_gate import source_problems, student_problems
+from grader.release_nbgrader import create_gradebook
 
 REPO = Path(grader.__file__).resolve().parent.parent
 SOLUTIONS = sorted((REPO / "solutions").glob("*.py"))
@@ -100,6 +103,42 @@ def test_course_that_is_a_file_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("backprop-course release:") and err.count("\n") == 1
     assert path.read_text() == "not a directory"
+
+
+def test_jobs_must_be_at_least_one(tmp_path, capsys):
+    assert main(["release", "--course", str(tmp_path / "c"), "--jobs", "0"]) == 2
+    assert capsys.readouterr().err == "backprop-course release: --jobs must be at least 1\n"
+    assert not (tmp_path / "c").exists()
+
+
+# --- the gradebook's tables, made in this process ----------------------------------------------
+
+def _schema(db):
+    with sqlite3.connect(db) as connection:
+        tables = connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        return tables, connection.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+def test_gradebook_tables_are_nbgraders_own_without_its_alembic_subprocess(tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    Gradebook(f"sqlite:///{tmp_path / 'theirs.db'}").close()  # nbgrader's: tables, then `alembic heads` run
+    theirs = _schema(tmp_path / "theirs.db")
+    assert len(theirs[0]) > 10 and len(theirs[1]) == 1
+    monkeypatch.setenv("PATH", str(tmp_path))  # no alembic script to run from here on
+    create_gradebook(f"sqlite:///{tmp_path / 'ours.db'}")
+    assert _schema(tmp_path / "ours.db") == theirs
+    with Gradebook(f"sqlite:///{tmp_path / 'ours.db'}", course_id="c") as gb:  # nbgrader takes it as made
+        gb.add_assignment("a1")
+    create_gradebook(f"sqlite:///{tmp_path / 'ours.db'}")  # a gradebook with tables is left as it is
+    with Gradebook(f"sqlite:///{tmp_path / 'ours.db'}", course_id="c") as gb:
+        assert [a.name for a in gb.assignments] == ["a1"]
+
+
+def test_a_gradebook_that_cannot_be_opened_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match=r"^cannot open the gradebook's database \(CourseDirectory.db_url\): "
+                                           r"OperationalError: .*unable to open database file"):
+        create_gradebook(f"sqlite:///{tmp_path / 'no-such-folder' / 'gradebook.db'}")
 
 
 # --- what the gate reads from an executed notebook (no kernel) ---------------------------------
@@ -324,6 +363,61 @@ def test_gate_refuses_a_broken_solution_and_writes_nothing(tmp_path, monkeypatch
     assert f"cell test_{name}" in message or f"cell {name}_solution" in message
     assert "ValueError" in message or "[error]" in message
     assert snapshot(root) == before
+
+
+# --- progress, --jobs, and a failure among assignments gated side by side -----------------------
+
+class Terminal(io.StringIO):
+    """stderr as a terminal, where release redraws its progress lines in place."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.slow
+def test_one_job_releases_the_same_files_as_the_parallel_gate(released_all, tmp_path, capsys):
+    root = tmp_path / "course"
+    release(root, jobs=1)  # released_all ran the gate two notebooks at a time
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split()[0] for line in lines] == list(ASSIGNMENTS)  # a line per assignment, nothing more
+    for line in lines:
+        assert re.fullmatch(r"\d\d_\w+ +source ✔  generate ✔  student ✔  install ✔  \d+\.\d s", line), line
+    for folder in ("source", "release"):
+        assert snapshot(root / folder) == snapshot(released_all["root"] / folder)
+    assert (root / "nbgrader_config.py").read_bytes() == (released_all["root"] / "nbgrader_config.py").read_bytes()
+
+
+@pytest.mark.slow
+def test_a_gate_failure_among_assignments_gated_side_by_side_releases_nothing(tmp_path, monkeypatch, capsys):
+    passing, failing = "05_training", "06_vectorized"
+    name, broken = _broken(failing)
+    original = release_module.packaged_notebook
+    monkeypatch.setattr(release_module, "packaged_notebook", lambda x: broken if x == failing else original(x))
+    root = tmp_path / "course"
+    with pytest.raises(CommandError) as exc:
+        release(root, [passing, failing], jobs=2)
+    message = str(exc.value)
+    assert message.startswith(f"release gate failed, nothing released: source/{failing}/{failing}.ipynb, cell ")
+    assert f"cell test_{name}" in message or f"cell {name}_solution" in message
+    assert passing not in message and "\n" not in message
+    assert not root.exists()
+    lines = dict(line.split(maxsplit=1) for line in capsys.readouterr().err.splitlines())
+    assert lines.keys() == {passing, failing}
+    assert lines[passing].startswith("source ✔  generate ✔  student ✔  install -  ")
+    assert lines[failing].startswith("source ✘  generate ✔  student ✔  install -  ")
+
+
+@pytest.mark.slow
+def test_quiet_release_prints_only_its_final_line(tmp_path, monkeypatch, capsys):
+    root = tmp_path / "course"
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["-q", "release", "--course", str(root), "--assignment", AVAILABLE[-1]]) == 0
+    assert terminal.getvalue() == ""
+    out = capsys.readouterr().out
+    assert re.fullmatch(rf"course directory {re.escape(str(root))} ready: 1 assignment\(s\), 2 notebooks passed "
+                        r"the gate, \d+ s\n", out)
+    assert (root / "release" / AVAILABLE[-1] / f"{AVAILABLE[-1]}.ipynb").is_file()
 
 
 def _grade_class(course, tmp_path, learners):
