@@ -44,13 +44,7 @@
 # %% nbgrader={"grade_id": "setup", "grade": false, "solution": false, "locked": true, "schema_version": 3}
 import numpy as np
 import matplotlib.pyplot as plt
-try:
-    from backprop_selfcheck import check, check_all
-except ModuleNotFoundError as missing:
-    if missing.name != "backprop_selfcheck":
-        raise
-    raise ModuleNotFoundError("backprop_selfcheck/, the folder that checks your answers, is not beside this notebook: "
-                              "open the notebook inside the assignment folder you were given.") from None
+# include: selfcheck_import.py
 
 
 def sigmoid(z):

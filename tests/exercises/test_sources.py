@@ -2,6 +2,7 @@
 and the reference in solutions/ (no kernel: a build and a few parses per assignment)."""
 import ast
 import re
+import shutil
 
 import pytest
 
@@ -69,6 +70,7 @@ def test_inserting_a_cell_changes_no_other_id(monkeypatch, tmp_path):
     before = [c.id for c in build(a).cells]
     home = tmp_path / "exercises"
     (home / a).mkdir(parents=True)
+    shutil.copytree(exercises.HOME / "shared", home / "shared")  # what its cells include
     marker = "\n# %% [markdown]\n"
     at = text.index(marker, len(text) // 2)
     (home / a / f"{a}.py").write_text(text[:at] + "\n# %% [markdown]\n# A new remark.\n" + text[at:], encoding="utf-8")
@@ -111,6 +113,7 @@ def test_a_solution_cell_without_a_check_stops_the_build(monkeypatch, tmp_path):
              '"locked": false, "schema_version": 3}\n'
              f'def unchecked(x):\n    """Nobody checks this."""\n    {BEGIN}\n    {END}\n')
     (tmp_path / a).mkdir()
+    shutil.copytree(exercises.HOME / "shared", tmp_path / "shared")
     (tmp_path / a / f"{a}.py").write_text(text + extra, encoding="utf-8")
     monkeypatch.setattr(exercises, "HOME", tmp_path)
     with pytest.raises(NotebookSourceError, match=rf"{a}\.py: solution cell 'unchecked_solution': no check"):
