@@ -63,10 +63,14 @@ def demo(course: str | Path | None = None, quiet: bool = False) -> Path:
     print(summary_table(course))
     if quiet:
         return course
-    print(f"\nper-exercise scores and diagnoses: {course / 'exercise_scores.csv'}")
-    print(f"class report:                      {course / 'report.html'}")
-    print(f"a struggling learner's diagnosis:  {diagnosis_page(course, 'struggling', '02_regression')}")
     pages = len(list((course / DIAGNOSIS).glob('*/*/*.html')))
-    print(f"all {pages} diagnosis pages:             {course / DIAGNOSIS}")
-    print(f"for nbgrader's formgrader:         {course / 'autograded'} and the gradebook")
+    where = [("per-exercise scores and diagnoses", course / "exercise_scores.csv"),
+             ("class report", course / "report.html"),
+             ("a struggling learner's diagnosis", diagnosis_page(course, "struggling", "02_regression")),
+             (f"all {pages} diagnosis pages", course / DIAGNOSIS),
+             ("for nbgrader's formgrader", f"{course / 'autograded'} and the gradebook")]
+    width = max(len(label) for label, _ in where) + 1
+    print()
+    for label, path in where:
+        print(f"{label + ':':<{width}} {path}")
     return course
