@@ -273,7 +273,7 @@ def _failed_section(failed: list[ExerciseStats], passed: int, formulas: Mapping[
 
 
 def _formula(formula: str | None) -> str:
-    return f'<div class="src">{html.escape(formula)}</div>' if formula else ""
+    return f'<div class="formula">{html.escape(formula)}</div>' if formula else ""
 
 
 def _items_section(items: list[Item]) -> str:

@@ -164,7 +164,7 @@ td code,td a,.ident{overflow-wrap:anywhere}  /* ids and codes: no spaces to wrap
 .ok{color:#17692e}.bad{color:#a3001b}.warn{color:#8a5a00}.note{background:#fff4ce;padding:.6em;
 border-left:4px solid #e0a800;margin:1em 0}code{background:#f3f3f3;padding:0 .2em}
 pre{background:#f6f8fa;padding:.5em;overflow-x:auto;font-size:.85em;max-width:100%;overflow-wrap:normal}
-.src{color:#666;font-size:.85em;margin-top:.3em}summary{cursor:pointer;color:#444;font-size:.9em}
+.src,.formula{color:#666;font-size:.85em;margin-top:.3em}summary{cursor:pointer;color:#444;font-size:.9em}
 img{display:block;max-width:100%;height:auto;margin:1em 0}
 @media (max-width:40em){
 body{margin:1em auto}h1{font-size:1.6em}
