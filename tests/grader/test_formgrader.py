@@ -204,7 +204,8 @@ def test_generate_and_release_feedback(course):
     assert len(list((course.parent / "exchange").rglob("feedback/*.html"))) == 1
 
 
-def test_a_graders_score_reaches_every_report_without_regrading(course):
+def test_a_graders_score_reaches_every_report_without_regrading(course, tmp_path):
+    course = shutil.copytree(course, tmp_path / "course")  # the other tests keep bob's automatic score
     with course_config.open_gradebook(course) as gb:
         cell = gb.find_grade("test_dL_dyhat", A, A, "bob")
         cell.manual_score = 1.0  # what the formgrader's grading page stores
